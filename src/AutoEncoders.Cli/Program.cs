@@ -1,0 +1,3 @@
+using AutoEncoders.Cli;
+
+return AeApplication.Run(args);

@@ -1,0 +1,151 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace AutoEncoders.Runtime;
+
+/// <summary>
+/// The one place that loads libtorch and sets the seed, the thread count and the device. Everything that needs
+/// randomness outside torch draws from <see cref="Random"/>, so one seed reproduces a whole run.
+/// </summary>
+public static partial class TorchRuntime
+{
+    private static readonly Lock Gate = new();
+    private static bool s_loaded;
+
+    /// <summary>The .NET random source seeded together with torch.</summary>
+    public static Random Random { get; private set; } = new();
+
+    /// <summary>The device set by <see cref="Configure"/> (CPU until then).</summary>
+    public static torch.Device Device { get; private set; } = torch.CPU;
+
+    /// <summary>The seed last applied, if any.</summary>
+    public static int? Seed { get; private set; }
+
+    /// <summary>Loads libtorch once; throws <see cref="TorchUnavailableException"/> with a one-sentence reason if it cannot.</summary>
+    public static void EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (s_loaded)
+            {
+                return;
+            }
+
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+            {
+                throw new TorchUnavailableException(Diagnose(), e);
+            }
+
+            s_loaded = true;
+        }
+    }
+
+    /// <summary>Loads libtorch and applies seed, threads and device.</summary>
+    public static void Configure(RuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        EnsureLoaded();
+        torch.set_num_threads(options.Threads is > 0 ? options.Threads.Value : Environment.ProcessorCount);
+        Device = ParseDevice(options.Device);
+        SetSeed(options.Seed);
+    }
+
+    /// <summary>Seeds torch (CPU and, when present, CUDA) and <see cref="Random"/>; null draws a fresh seed for .NET only.</summary>
+    public static void SetSeed(int? seed)
+    {
+        EnsureLoaded();
+        Seed = seed;
+        if (seed is int s)
+        {
+            torch.manual_seed(s);
+            if (torch.cuda.is_available())
+            {
+                torch.cuda.manual_seed_all(s);
+            }
+
+            Random = new Random(s);
+        }
+        else
+        {
+            Random = new Random();
+        }
+    }
+
+    /// <summary>Turns "cpu", "cuda" or "cuda:N" into a device, refusing CUDA when this build has no CUDA support.</summary>
+    public static torch.Device ParseDevice(string device)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(device);
+        EnsureLoaded();
+        string d = device.Trim().ToLowerInvariant();
+        if (d == "cpu")
+        {
+            return torch.CPU;
+        }
+
+        if (d.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (!torch.cuda.is_available())
+            {
+                throw new ArgumentException(
+                    $"Device '{device}' was asked for, but this build uses TorchSharp-cpu and no CUDA device is available; use --device cpu, or reference a CUDA build of TorchSharp.",
+                    nameof(device));
+            }
+
+            return torch.device(d);
+        }
+
+        throw new ArgumentException($"Device '{device}' is not known: expected 'cpu', 'cuda' or 'cuda:N'.", nameof(device));
+    }
+
+    /// <summary>Why libtorch did not load, in one sentence, found by loading the native wrapper directly.</summary>
+    internal static string Diagnose()
+    {
+        string name = OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, name),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", name),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", name),
+        ];
+        string? path = candidates.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return $"libtorch cannot load: {name} is not in {AppContext.BaseDirectory} or its runtimes folder; reference the TorchSharp-cpu package and build again.";
+        }
+
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+        }
+        catch (DllNotFoundException e)
+        {
+            return DescribeLoadFailure(name, e.Message);
+        }
+
+        return $"libtorch cannot load although {name} itself loads; its libtorch libraries are missing or mismatched (reference TorchSharp-cpu 0.107.0 only).";
+    }
+
+    /// <summary>Turns the dynamic loader's message into advice.</summary>
+    internal static string DescribeLoadFailure(string library, string loaderMessage)
+    {
+        Match version = MissingVersion().Match(loaderMessage);
+        if (version.Success)
+        {
+            string needed = version.Groups["version"].Value;
+            string provider = Path.GetFileName(version.Groups["provider"].Value);
+            return $"libtorch cannot load: {library} needs {needed} from {provider}, which this system lacks; build, test or publish through this repository (its build marks that requirement weak) or install a {provider} from GCC 13 or newer.";
+        }
+
+        string firstLine = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? loaderMessage;
+        return $"libtorch cannot load: the dynamic loader refused {library} ({firstLine}).";
+    }
+
+    [GeneratedRegex(@"(?<provider>\S+): version `(?<version>[^']+)' not found")]
+    private static partial Regex MissingVersion();
+}
