@@ -5,8 +5,8 @@ using AutoEncoders.Objectives;
 using AutoEncoders.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
-using TensorDataset = AutoEncoders.Data.TensorDataset;
 using static TorchSharp.torch;
+using TensorDataset = AutoEncoders.Data.TensorDataset;
 
 namespace AutoEncoders.Training;
 
