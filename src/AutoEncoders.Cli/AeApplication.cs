@@ -45,8 +45,14 @@ public static class AeApplication
         }
         catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or IOException or NotSupportedException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {OneLine(e)}");
             return Failure;
         }
     }
+
+    // ArgumentException appends " (Parameter 'name')" to its message; the parameter means nothing at the shell.
+    private static string OneLine(Exception e) =>
+        e is ArgumentException { ParamName: string name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

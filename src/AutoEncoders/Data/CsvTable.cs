@@ -92,6 +92,11 @@ public sealed class CsvTable
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new CsvOptions();
+        if (options.Delimiter is '"' or '\r' or '\n')
+        {
+            throw new ArgumentException($"The CSV delimiter cannot be a quote or a line break; found {(int)options.Delimiter.Value:X2}.", nameof(options));
+        }
+
         (string[] header, CsvTokenizer tokenizer, int headerLine) = ReadHeader(reader, source, options.Delimiter);
         Layout layout = Layout.From(header, options, source, headerLine);
         var fields = new List<string>();

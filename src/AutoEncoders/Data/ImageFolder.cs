@@ -85,6 +85,13 @@ public static class ImageFolder
     public static TensorDataset Load(string directory, ImageFolderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Height, 1);
+        if (options.Channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Channels, "Images are read with 1 (grey) or 3 (RGB) channels.");
+        }
+
         ImageFolderListing listing = Scan(directory, options.ClassNames);
         int c = options.Channels, h = options.Height, w = options.Width;
         int size = c * h * w;

@@ -51,6 +51,6 @@ public sealed class DatasetsCommandTests
         CliRun run = CliRun.Of("datasets", "--download", "cifar10");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("error: Unknown dataset 'cifar10': the catalog has mnist, fashion-mnist, kmnist.", run.Error);
+        Assert.Equal("error: Unknown dataset 'cifar10': the catalog has mnist, fashion-mnist, kmnist.\n", run.Error);
     }
 }
