@@ -8,18 +8,20 @@
 // known marker of that kind, and only when the system's libstdc++ really lacks the version.
 //
 // Compiled twice: inline by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets), and into the
-// test project, which checks the ELF logic on the real files.
+// test project with ELF_PATCH_LOGIC_ONLY defined (no MSBuild task), which checks the ELF logic on the real files.
 #nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+#if !ELF_PATCH_LOGIC_ONLY
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
+#endif
 
 namespace AutoEncoders.Build
 {
+#if !ELF_PATCH_LOGIC_ONLY
     /// <summary>MSBuild task: patch every given libLibTorchSharp.so whose libstdc++ needs this system cannot meet.</summary>
     public sealed class PatchLibTorchSharp : Microsoft.Build.Utilities.Task
     {
@@ -58,6 +60,7 @@ namespace AutoEncoders.Build
             return !Log.HasLoggedErrors;
         }
     }
+#endif
 
     /// <summary>What <see cref="ElfVersionPatcher.Patch"/> did to one file.</summary>
     public sealed class PatchResult

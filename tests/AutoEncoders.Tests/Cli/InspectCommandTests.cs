@@ -1,6 +1,5 @@
 using AutoEncoders.Tests.Data;
 using SkiaSharp;
-using Xunit;
 
 namespace AutoEncoders.Tests.Cli;
 

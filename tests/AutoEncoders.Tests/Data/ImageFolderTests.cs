@@ -1,7 +1,6 @@
 using AutoEncoders.Data;
 using SkiaSharp;
 using TorchSharp;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using AutoEncoders.Models.Dense;
+
+namespace AutoEncoders.Models;
+
+/// <summary>
+/// A model's architecture as a small serialisable record; <see cref="Build"/> makes a fresh, randomly initialised
+/// model. The "kind" property in JSON selects the family.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(DenseAutoencoderConfig), "dense")]
+public abstract record ModelConfig
+{
+    /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>
+    [JsonIgnore]
+    public abstract long[] InputShape { get; }
+
+    /// <summary>Shape of one code, e.g. [30].</summary>
+    [JsonIgnore]
+    public abstract long[] CodeShape { get; }
+
+    /// <summary>Builds a new model with freshly initialised weights (seeded by the torch generator).</summary>
+    public abstract Autoencoder Build();
+
+    /// <summary>Checks the configuration, throwing <see cref="ArgumentException"/> naming the offending field.</summary>
+    public abstract void Validate();
+}
