@@ -66,7 +66,7 @@ internal static class DataFileInspector
         output.WriteLine($"  element type  {array.DataType}");
         output.WriteLine($"  value range   {Number(min)} .. {Number(max)}");
         output.WriteLine($"  content       SHA-256 {array.ContentSha256} (of the decompressed IDX bytes)");
-        string? known = CatalogMatch(path, array);
+        (string? known, DatasetDescriptor? dataset) = CatalogMatch(path, array);
         if (known is not null)
         {
             output.WriteLine($"  catalog       {known}");
@@ -76,7 +76,10 @@ internal static class DataFileInspector
         {
             IReadOnlyDictionary<long, long> counts = array.LabelCounts();
             output.WriteLine($"  labels        {counts.Count} distinct values in {array.Count} items");
-            WriteCounts(counts, names: null, output);
+
+            // Class names add something only where they are not the digits themselves (fashion-mnist, kmnist).
+            bool named = dataset is not null && dataset.ClassNames.Where((n, i) => n != i.ToString(CultureInfo.InvariantCulture)).Any();
+            WriteCounts(counts, named ? dataset!.ClassNames : null, output);
         }
         else if (array.Shape.Count == 3 && array.DataType == IdxDataType.UInt8)
         {
@@ -84,7 +87,7 @@ internal static class DataFileInspector
         }
     }
 
-    private static string? CatalogMatch(string path, IdxArray array)
+    private static (string? Text, DatasetDescriptor? Dataset) CatalogMatch(string path, IdxArray array)
     {
         string? fileSha = null;
         foreach (DatasetDescriptor dataset in DatasetCatalog.Default.Datasets)
@@ -95,19 +98,19 @@ internal static class DataFileInspector
                 {
                     if (file.ContentSha256 == array.ContentSha256)
                     {
-                        return $"{dataset.Name} {file.FileName} (verified by content SHA-256)";
+                        return ($"{dataset.Name} {file.FileName} (verified by content SHA-256)", dataset);
                     }
 
                     fileSha ??= DatasetLocator.Sha256(path);
                     if (file.Sha256 == fileSha)
                     {
-                        return $"{dataset.Name} {file.FileName} (verified by file SHA-256)";
+                        return ($"{dataset.Name} {file.FileName} (verified by file SHA-256)", dataset);
                     }
                 }
             }
         }
 
-        return null;
+        return (null, null);
     }
 
     private static void InspectCsv(string path, InspectSettings settings, TextWriter output)

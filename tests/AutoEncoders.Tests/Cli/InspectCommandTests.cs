@@ -41,6 +41,19 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Catalog_labels_file_shows_the_class_names_with_the_counts()
+    {
+        string labels = Path.Combine(TestData.FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz");
+
+        CliRun run = CliRun.Of("inspect", labels);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("  catalog       fashion-mnist t10k-labels-idx1-ubyte.gz (verified by content SHA-256)\n", run.Output);
+        Assert.Contains("    0 T-shirt/top  1000\n", run.Output);
+        Assert.Contains("    9 Ankle boot   1000\n", run.Output);
+    }
+
+    [Fact]
     public void Raw_idx_images_show_their_tensor_shape()
     {
         string raw = _temp.Write("images-idx3-ubyte", IdxReaderTests.Gunzip(File.ReadAllBytes(TestData.MnistTrain10kImages)));
