@@ -16,7 +16,8 @@ internal static class ClassLabels
     public static (long[] Labels, IReadOnlyList<string> ClassNames) Map(
         IReadOnlyList<string> cells, IReadOnlyList<string>? classNames, string path, Func<int, string> location)
     {
-        IReadOnlyList<string> names = classNames ?? Derive(cells);
+        string[] canonical = [.. cells.Select(Canonical)];
+        IReadOnlyList<string> names = classNames ?? Derive(canonical);
         var index = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
         {
@@ -29,7 +30,7 @@ internal static class ClassLabels
         long[] labels = new long[cells.Count];
         for (int i = 0; i < cells.Count; i++)
         {
-            if (!index.TryGetValue(cells[i], out labels[i]))
+            if (!index.TryGetValue(canonical[i], out labels[i]) && !index.TryGetValue(cells[i], out labels[i]))
             {
                 throw new DataFormatException(path, location(i),
                     $"expected one of the classes {string.Join(", ", names.Select(n => $"'{n}'"))}, found '{cells[i]}'.");
@@ -37,6 +38,22 @@ internal static class ClassLabels
         }
 
         return (labels, names);
+    }
+
+    /// <summary>
+    /// A label written as an integral number in any notation ("1", "1.0", "1.0000000e+00", as older UCR files
+    /// write them) becomes its integer text, so that one class is not split by its spelling; others are kept.
+    /// </summary>
+    public static string Canonical(string cell)
+    {
+        if (!long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            && double.IsFinite(value) && value == Math.Round(value) && Math.Abs(value) < (1L << 53))
+        {
+            return ((long)value).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return cell;
     }
 
     private static List<string> Derive(IReadOnlyList<string> cells)

@@ -71,32 +71,35 @@ public sealed class CsvTable
         return Read(reader, path, options);
     }
 
+    /// <summary>Reads only the header row: the names of all columns, label and ignored ones included.</summary>
+    /// <exception cref="DataFormatException">The file is empty, or its header leaves a column unnamed or names one twice.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static IReadOnlyList<string> ReadHeader(string path, char? delimiter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return ReadHeader(reader, path, delimiter).Header;
+    }
+
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="DataFormatException">A cell, row or the header is not as expected.</exception>
     public static CsvTable Read(TextReader reader, string source, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new CsvOptions();
-        string? firstLine = reader.ReadLine();
-        int lineNumber = 1;
-        while (firstLine is not null && string.IsNullOrWhiteSpace(firstLine))
+        if (options.Delimiter is '"' or '\r' or '\n')
         {
-            firstLine = reader.ReadLine();
-            lineNumber++;
+            throw new ArgumentException($"The CSV delimiter cannot be a quote or a line break; found {(int)options.Delimiter.Value:X2}.", nameof(options));
         }
 
-        if (firstLine is null)
-        {
-            throw new DataFormatException(source, "line 1", "expected a header row naming the columns, found an empty file.");
-        }
-
-        char delimiter = options.Delimiter ?? CsvTokenizer.DetectDelimiter(firstLine);
-        var tokenizer = new CsvTokenizer(reader, source, delimiter, firstLine + "\n", lineNumber);
-        var fields = new List<string>();
-        tokenizer.TryReadRecord(fields, out int headerLine);
-
-        string[] header = [.. fields];
+        (string[] header, CsvTokenizer tokenizer, int headerLine) = ReadHeader(reader, source, options.Delimiter);
         Layout layout = Layout.From(header, options, source, headerLine);
+        var fields = new List<string>();
         var values = new List<float>();
         var labelCells = new List<string>();
         var labelLines = new List<(int Line, int Row)>();
@@ -143,7 +146,7 @@ public sealed class CsvTable
                 i => $"line {labelLines[i].Line} (row {labelLines[i].Row}), column '{header[labelColumn]}'");
         }
 
-        return new CsvTable(source, [.. layout.Features.Select(c => header[c])], [.. values], labels, classNames, options.LabelColumn, delimiter);
+        return new CsvTable(source, [.. layout.Features.Select(c => header[c])], [.. values], labels, classNames, options.LabelColumn, tokenizer.Delimiter);
     }
 
     /// <summary>The features as a float32 tensor [RowCount, ColumnCount], with int64 labels when the table has them.</summary>
@@ -195,6 +198,29 @@ public sealed class CsvTable
     internal CsvTable WithValues(IReadOnlyList<string> columnNames, float[] values) =>
         new(Path, columnNames, values, _labels, ClassNames, LabelColumn, Delimiter);
 
+    private static (string[] Header, CsvTokenizer Tokenizer, int Line) ReadHeader(TextReader reader, string source, char? delimiter)
+    {
+        string? firstLine = reader.ReadLine();
+        int lineNumber = 1;
+        while (firstLine is not null && string.IsNullOrWhiteSpace(firstLine))
+        {
+            firstLine = reader.ReadLine();
+            lineNumber++;
+        }
+
+        if (firstLine is null)
+        {
+            throw new DataFormatException(source, "line 1", "expected a header row naming the columns, found an empty file.");
+        }
+
+        var tokenizer = new CsvTokenizer(reader, source, delimiter ?? CsvTokenizer.DetectDelimiter(firstLine), firstLine + "\n", lineNumber);
+        var fields = new List<string>();
+        tokenizer.TryReadRecord(fields, out int line);
+        string[] header = [.. fields];
+        Layout.CheckNames(header, source, line);
+        return (header, tokenizer, line);
+    }
+
     private static float ParseCell(string cell, string source, string where)
     {
         if (cell.Length == 0)
@@ -205,7 +231,7 @@ public sealed class CsvTable
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
         {
             throw new DataFormatException(source, where,
-                $"expected a number (invariant culture, '.' as decimal point), found '{CsvTokenizer.Shorten(cell)}'; name the column as the label column or an ignored column if it is not a feature.");
+                $"expected a number (invariant culture, '.' as decimal point), found '{CsvTokenizer.Shorten(cell)}'; if the column is not a feature, make it the label column or an ignored column (ae inspect: --label or --ignore).");
         }
 
         if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
@@ -219,7 +245,7 @@ public sealed class CsvTable
     /// <summary>Which header columns are features and which one is the label, checked against the options.</summary>
     private sealed record Layout(int[] Features, int? Label)
     {
-        public static Layout From(string[] header, CsvOptions options, string source, int line)
+        public static Dictionary<string, int> CheckNames(string[] header, string source, int line)
         {
             string where = $"line {line} (header)";
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -235,6 +261,14 @@ public sealed class CsvTable
                     throw new DataFormatException(source, where, $"column '{header[i]}' appears twice (columns {seen[header[i]] + 1} and {i + 1}).");
                 }
             }
+
+            return seen;
+        }
+
+        public static Layout From(string[] header, CsvOptions options, string source, int line)
+        {
+            string where = $"line {line} (header)";
+            Dictionary<string, int> seen = CheckNames(header, source, line);
 
             string columns = string.Join(", ", header.Select(h => $"'{h}'"));
             int? label = null;

@@ -1,6 +1,5 @@
 using AutoEncoders.Data;
 using TorchSharp;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 

@@ -1,6 +1,5 @@
 using AutoEncoders.Data;
 using TorchSharp;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 
@@ -86,6 +85,7 @@ public sealed class CsvTableTests : IDisposable
 
     [Theory]
     [InlineData("a,b\n1,\n", "line 2 (row 1), column 'b'", "found an empty cell")]
+    [InlineData("\n\na,b\n1,2\r\n1,x\n", "line 5 (row 2), column 'b'", "found 'x'")]
     [InlineData("a,b\n1,NaN\n", "line 2 (row 1), column 'b'", "expected a finite float32 number, found 'NaN'")]
     [InlineData("a,b\n1,1e39\n", "line 2 (row 1), column 'b'", "found '1e39'")]
     [InlineData("a,b\n1,\"2,5\"\n", "line 2 (row 1), column 'b'", "found '2,5'")]
@@ -120,6 +120,18 @@ public sealed class CsvTableTests : IDisposable
         Assert.Contains("expected the label column 'class', but the columns are 'a', 'b'", label.Message);
         Assert.Contains("expected the ignored column 'id'", ignored.Message);
         Assert.Contains("no feature columns remain", none.Message);
+    }
+
+    [Fact]
+    public void Header_alone_lists_every_column_and_a_quote_cannot_be_the_delimiter()
+    {
+        string path = _temp.Write("t.csv", "\n\nid\tvalue\tclass\n1\t2\tx\n");
+
+        IReadOnlyList<string> header = CsvTable.ReadHeader(path);
+        var e = Assert.Throws<ArgumentException>(() => CsvTable.Read(path, new CsvOptions { Delimiter = '"' }));
+
+        Assert.Equal(["id", "value", "class"], header);
+        Assert.Contains("cannot be a quote or a line break", e.Message);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using AutoEncoders.Data;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using AutoEncoders.Data;
 using TorchSharp;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 

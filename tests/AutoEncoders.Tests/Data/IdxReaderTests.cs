@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using AutoEncoders.Data;
-using Xunit;
 
 namespace AutoEncoders.Tests.Data;
 
