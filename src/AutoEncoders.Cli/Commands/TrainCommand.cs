@@ -104,7 +104,13 @@ internal static class TrainCommand
         stdout.WriteLine($"model    {recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
         stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
 
-        using var trainer = new Trainer(model, recipe.Objective, recipe.Training) { CheckpointPath = run.CheckpointPath };
+        using var trainer = new Trainer(model, recipe.Objective, recipe.Training with { Progress = ProgressMode.Silent }) { CheckpointPath = run.CheckpointPath };
+        if (recipe.Training.Progress != ProgressMode.Silent)
+        {
+            // A live bar only on the real console; captured output gets one line per epoch.
+            trainer.Callbacks.Add(new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, recipe.Training.Progress));
+        }
+
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
