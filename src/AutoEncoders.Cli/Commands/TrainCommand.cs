@@ -151,7 +151,16 @@ internal static class TrainCommand
         if (DataSourceLoader.HasTest(recipe.Data))
         {
             using TensorDataset test = DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions);
-            IReadOnlyDictionary<string, double> metrics = TestMetrics(trainer, trained, test);
+            var metrics = TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
+            if (recipe.Model.CodeShape.Length == 1 && recipe.Model.CodeShape[0] < train.SampleSize)
+            {
+                // The linear baseline at the same code size: PCA fitted on the same training data.
+                int k = (int)recipe.Model.CodeShape[0];
+                using var pca = PrincipalComponentAnalysis.Fit(train.Features, k);
+                using var scope = torch.NewDisposeScope();
+                metrics[$"pca{k}_squared_error_per_sample"] = ReconstructionMetrics.Compute(test.Features, pca.Reconstruct(test.Features)).SquaredErrorPerSample;
+            }
+
             run.SaveMetrics(metrics);
             stdout.WriteLine($"test     {string.Join("  ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")))}");
         }
