@@ -1,0 +1,197 @@
+using System.Text.Json;
+using AutoEncoders.Data;
+using AutoEncoders.Models;
+using AutoEncoders.Objectives;
+using AutoEncoders.Runtime;
+using AutoEncoders.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AutoEncoders.Persistence;
+
+/// <summary>
+/// A trained model and its manifest, saved as a directory (model.json, weights.bin, history.csv/json) that loads
+/// back into an identical model. The methods run in evaluation mode without gradients.
+/// </summary>
+public sealed class TrainedAutoencoder : IDisposable
+{
+    /// <summary>Manifest file name.</summary>
+    public const string ManifestFile = "model.json";
+
+    /// <summary>Weights file name (TorchSharp's state-dictionary format).</summary>
+    public const string WeightsFile = "weights.bin";
+
+    /// <summary>Wraps a model with its manifest.</summary>
+    public TrainedAutoencoder(Autoencoder model, ModelManifest manifest, TrainingHistory? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
+        Model = model;
+        Manifest = manifest;
+        History = history;
+    }
+
+    /// <summary>The module.</summary>
+    public Autoencoder Model { get; }
+
+    /// <summary>Its manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The training history, when saved with the model.</summary>
+    public TrainingHistory? History { get; }
+
+    /// <summary>Codes of a batch [B, ...] (posterior means for variational models).</summary>
+    public Tensor Encode(Tensor input) => Inference(() => Model.Encode(input));
+
+    /// <summary>Reconstructions for a batch of codes.</summary>
+    public Tensor Decode(Tensor code) => Inference(() => Model.Decode(code));
+
+    /// <summary>Reconstructions of a batch, shaped like the input.</summary>
+    public Tensor Reconstruct(Tensor input) => Inference(() => Model.Reconstruct(input));
+
+    /// <summary>Codes of a whole dataset, batch by batch, as one tensor [N, ...].</summary>
+    public Tensor EncodeAll(TensorDataset data, int batchSize = 1024) => MapAll(data, batchSize, Model.Encode);
+
+    /// <summary>Reconstructions of a whole dataset, shaped like its features.</summary>
+    public Tensor ReconstructAll(TensorDataset data, int batchSize = 1024) => MapAll(data, batchSize, Model.Reconstruct);
+
+    /// <summary>The objective's terms on <paramref name="input"/> (no corruption), as named numbers.</summary>
+    public IReadOnlyDictionary<string, double> Loss(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = torch.NewDisposeScope();
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using IDisposable grad = Manifest.Objective.NeedsInputGradient ? torch.enable_grad() : torch.no_grad();
+            Tensor x = Manifest.Objective.NeedsInputGradient ? input.detach().requires_grad_(true) : input;
+            AutoencoderOutput output = Model.forward(x);
+            ObjectiveValue value = Manifest.Objective.Compute(new LossContext { Model = Model, Target = input, Input = x, Output = output });
+            IReadOnlyList<string> names = Manifest.Objective.TermNames;
+            var result = new Dictionary<string, double> { ["loss"] = value.Total.item<float>() };
+            for (int i = 0; i < names.Count; i++)
+            {
+                result[names[i]] = value.Terms[i].item<float>();
+            }
+
+            return result;
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Writes the model directory: weights first, then model.json (whose presence marks a complete directory).</summary>
+    public void Save(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        AtomicFile.Write(Path.Combine(directory, WeightsFile), stream => Model.save(stream));
+        History?.Save(directory);
+        ModelManifest manifest = Manifest with { ParameterCount = Model.ParameterCount, CreatedUtc = DateTimeOffset.UtcNow };
+        AtomicFile.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, JsonDefaults.Options));
+    }
+
+    /// <summary>Loads a model directory, refusing a missing, corrupt or mismatched one with a message that says which file and why.</summary>
+    public static TrainedAutoencoder Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{directory}: no such model directory.");
+        }
+
+        string manifestPath = Path.Combine(directory, ManifestFile);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"{directory} is not a model directory: {ManifestFile} is missing (an unfinished or interrupted save leaves no {ManifestFile}; train with `ae train`).", manifestPath);
+        }
+
+        ModelManifest manifest = ReadManifest(manifestPath);
+        string weightsPath = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(weightsPath))
+        {
+            throw new FileNotFoundException($"{weightsPath}: missing; the model directory is incomplete.", weightsPath);
+        }
+
+        TorchRuntime.EnsureLoaded();
+        manifest.Model.Validate();
+        Autoencoder model = manifest.Model.Build();
+        try
+        {
+            model.load(weightsPath, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException or InvalidDataException or OverflowException)
+        {
+            model.Dispose();
+            throw new InvalidDataException(
+                $"{weightsPath}: the weights do not fit the architecture in {ManifestFile} ({e.Message}); the file is corrupt, truncated or from another model.", e);
+        }
+
+        model.eval();
+        TrainingHistory? history = File.Exists(Path.Combine(directory, "history.json")) ? TrainingHistory.Load(directory) : null;
+        return new TrainedAutoencoder(model, manifest, history);
+    }
+
+    /// <summary>Reads and checks a model.json.</summary>
+    public static ModelManifest ReadManifest(string path)
+    {
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), JsonDefaults.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}: {e.Message}", e);
+        }
+
+        if (manifest is null || manifest.Format != ModelManifest.FormatName)
+        {
+            throw new InvalidDataException($"{path}: expected \"format\": \"{ModelManifest.FormatName}\"; this is not an AutoEncoders model manifest.");
+        }
+
+        if (manifest.Version > ModelManifest.CurrentVersion)
+        {
+            throw new InvalidDataException($"{path}: format version {manifest.Version} is newer than this build reads ({ModelManifest.CurrentVersion}); update AutoEncoders.");
+        }
+
+        return manifest;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+
+    private Tensor Inference(Func<Tensor> compute)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = torch.inference_mode();
+            return compute();
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    private Tensor MapAll(TensorDataset data, int batchSize, Func<Tensor, Tensor> map)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Inference(() =>
+        {
+            var parts = new List<Tensor>();
+            using var scope = torch.NewDisposeScope();
+            foreach (Batch batch in data.Batches(batchSize))
+            {
+                parts.Add(map(batch.Features));
+            }
+
+            return torch.cat(parts).MoveToOuterDisposeScope();
+        });
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutoEncoders.Data;
+using AutoEncoders.Models;
+using AutoEncoders.Objectives;
+using AutoEncoders.Persistence;
+
+namespace AutoEncoders.Training;
+
+/// <summary>
+/// A complete experiment in one file (JSON or YAML): the model, the objective, the training settings and the
+/// data. `ae train --recipe FILE` runs it; a copy is saved in every run directory so a run can be repeated or resumed.
+/// </summary>
+public sealed record Recipe
+{
+    /// <summary>Short name, used for run directories.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>What the recipe reproduces and from which paper or tutorial.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The architecture.</summary>
+    public required ModelConfig Model { get; init; }
+
+    /// <summary>What is minimised.</summary>
+    public Objective Objective { get; init; } = new();
+
+    /// <summary>Trainer settings.</summary>
+    public TrainerOptions Training { get; init; } = new();
+
+    /// <summary>The data.</summary>
+    public DataSource Data { get; init; } = new();
+
+    /// <summary>Reads a recipe from a .json, .yaml or .yml file, with errors that name the file, line and field.</summary>
+    public static Recipe Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such recipe file.", path);
+        }
+
+        string text = File.ReadAllText(path);
+        bool yaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
+        return Parse(yaml ? YamlToJson.Convert(text, path)?.ToJsonString() ?? "null" : text, path);
+    }
+
+    /// <summary>Parses recipe JSON; <paramref name="source"/> names it in errors.</summary>
+    public static Recipe Parse(string json, string source)
+    {
+        Recipe? recipe;
+        try
+        {
+            recipe = JsonSerializer.Deserialize<Recipe>(json, JsonDefaults.Options);
+        }
+        catch (JsonException e)
+        {
+            string where = e.Path is { Length: > 0 } p ? $"field {p}" : $"line {e.LineNumber + 1}";
+            throw new InvalidDataException($"{source}: {where}: {e.Message}", e);
+        }
+
+        if (recipe is null)
+        {
+            throw new InvalidDataException($"{source}: expected a recipe object with at least a \"model\" section.");
+        }
+
+        try
+        {
+            recipe.Model.Validate();
+            recipe.Objective.Validate();
+            recipe.Training.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+
+        return recipe;
+    }
+
+    /// <summary>The recipe as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonDefaults.Options);
+
+    /// <summary>The recipe as a JSON tree, e.g. to apply overrides.</summary>
+    public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, JsonDefaults.Options)!;
+}
