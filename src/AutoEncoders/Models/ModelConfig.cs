@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 
 namespace AutoEncoders.Models;
@@ -9,6 +10,7 @@ namespace AutoEncoders.Models;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(DenseAutoencoderConfig), "dense")]
+[JsonDerivedType(typeof(ConvolutionalAutoencoderConfig), "convolutional")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

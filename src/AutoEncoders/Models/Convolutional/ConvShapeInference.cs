@@ -58,21 +58,15 @@ internal sealed class ConvShapeInference
     public string Table()
     {
         int width = Math.Max(12, _rows.Max(r => r.Name.Length + r.Type.Length + 3));
+        int shapeWidth = _rows.Max(r => r.ShapeText.Length);
         var text = new StringBuilder();
         for (int i = 0; i < _rows.Count; i++)
         {
             ConvLayerShape row = _rows[i];
             string label = i == 0 ? "input" : $"{row.Name} ({row.Type})";
-            text.Append("  ").Append(label.PadRight(width)).Append(' ').Append(row.ShapeText);
-            foreach ((int layer, string note) in _notes)
-            {
-                if (layer + 1 == i)
-                {
-                    text.Append("   <- ").Append(note);
-                }
-            }
-
-            text.Append('\n');
+            string notes = string.Concat(_notes.Where(n => n.Layer + 1 == i).Select(n => $"  <- {n.Note}"));
+            string line = $"  {label.PadRight(width)} {row.ShapeText.PadRight(shapeWidth)}{notes}";
+            text.Append(line.TrimEnd()).Append('\n');
         }
 
         return text.ToString();
@@ -258,7 +252,7 @@ internal sealed class ConvShapeInference
     {
         if (stride > 1 && (h2 * stride != h || w2 * stride != w))
         {
-            string rounding = spec is MaxPool2dSpec { CeilMode: true } or Conv2dSpec { Padding.IsSame: true } ? "up" : "down";
+            string rounding = h2 * stride < h || w2 * stride < w ? "down" : "up";
             _notes.Add((i, $"{Size(h, w)} / {stride} rounds {rounding} to {Size(h2, w2)}"));
         }
     }

@@ -245,7 +245,9 @@ public sealed class ConvolutionalAutoencoder : Autoencoder, ILayerSummarySource
                         throw new InvalidOperationException($"Layer {_names[i]} (max_unpool2d) needs the indices of {_names[poolIndex]}, which has not run in this pass.");
                     }
 
-                    return (((MaxUnpool2d)module).call(x, record.Indices, [record.Size[2], record.Size[3]]), null);
+                    // TorchSharp 0.107 refuses a 2-element output_size ("has a length of '0'"); the full
+                    // [B, C, H, W] of the pooling layer's input works.
+                    return (((MaxUnpool2d)module).call(x, record.Indices, record.Size), null);
                 }
 
             case UpsampleSpec:
