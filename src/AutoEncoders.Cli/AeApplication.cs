@@ -21,6 +21,13 @@ public static class AeApplication
             "ae: build, train, inspect and apply autoencoders (TorchSharp/libtorch).\n" +
             "Start with `ae datasets` to see the data, `ae train --recipe recipes/<name>.json` to train, and `ae <command> --help` for details.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(EncodeCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
         return root;
     }
 
@@ -43,8 +50,14 @@ public static class AeApplication
         }
         catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or IOException or NotSupportedException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {OneLine(e)}");
             return Failure;
         }
     }
+
+    // ArgumentException appends " (Parameter 'name')" to its message; the parameter means nothing at the shell.
+    private static string OneLine(Exception e) =>
+        e is ArgumentException { ParamName: string name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

@@ -7,8 +7,11 @@ namespace AutoEncoders.Objectives;
 /// <summary>
 /// Penalises the distance between each unit's mean activation rho_hat_j and a target rho (Ng, "Sparse
 /// autoencoder", CS294A notes). rho_hat is the mini-batch mean or, with <see cref="RunningMean"/> = lambda, the
-/// running estimate rho_hat_t = lambda * rho_hat_{t-1} + (1 - lambda) * batch_mean, where the gradient flows
-/// through the current batch's share only. Needs activations in (0, 1) (sigmoid units).
+/// running estimate rho_hat_t = lambda * rho_hat_{t-1} + (1 - lambda) * batch_mean. With the running estimate,
+/// the penalty's value is D(rho, rho_hat_t) and its gradient is D'(rho_hat_t) times the gradient of the batch
+/// mean, i.e. Ng's delta with rho_hat_t in the coefficient: the estimate is steadier than one batch's mean, and
+/// the push on the units does not shrink by the factor (1 - lambda) that differentiating the recurrence would give.
+/// Needs activations in (0, 1) (sigmoid units).
 /// </summary>
 public abstract class SparsityTargetPenalty : LossTerm
 {
@@ -51,8 +54,22 @@ public abstract class SparsityTargetPenalty : LossTerm
                     $"{Name} needs activations in (0, 1) on layer {hidden.Name}, which uses {ActivationFunction.Name(hidden.Activation)}; give that layer a sigmoid activation.");
             }
 
-            Tensor rhoHat = EstimateMean(layer, hidden.Output.reshape(hidden.Output.shape[0], -1), context.Training);
-            total = total + Divergence(Target, rhoHat);
+            Tensor batchMean = hidden.Output.reshape(hidden.Output.shape[0], -1).mean([0]);
+            Tensor? estimate = RunningMean is null ? null : UpdateEstimate(layer, batchMean, context.Training);
+            if (estimate is null)
+            {
+                total = total + Divergence(Target, batchMean);
+                continue;
+            }
+
+            // Value D(rho, estimate); gradient D'(estimate) * d(batch mean): a surrogate that is zero in value.
+            Tensor probe = estimate.detach().requires_grad_(true);
+            using (torch.enable_grad())
+            {
+                Tensor divergence = Divergence(Target, probe);
+                Tensor slope = torch.autograd.grad([divergence], [probe])[0];
+                total = total + divergence.detach() + (slope * (batchMean - batchMean.detach())).sum();
+            }
         }
 
         return total.MoveToOuterDisposeScope();
@@ -87,24 +104,16 @@ public abstract class SparsityTargetPenalty : LossTerm
         _running.Clear();
     }
 
-    private Tensor EstimateMean(int layer, Tensor h, bool training)
+    private Tensor UpdateEstimate(int layer, Tensor batchMean, bool training)
     {
-        Tensor batchMean = h.mean([0]);
-        if (RunningMean is not double lambda || !_running.TryGetValue(layer, out Tensor? previous))
-        {
-            if (RunningMean is not null && training)
-            {
-                _running[layer] = batchMean.detach().clone().DetachFromDisposeScope();
-            }
-
-            return batchMean;
-        }
-
-        Tensor estimate = (lambda * previous) + ((1 - lambda) * batchMean);
+        double lambda = RunningMean!.Value;
+        Tensor estimate = _running.TryGetValue(layer, out Tensor? previous)
+            ? (lambda * previous) + ((1 - lambda) * batchMean.detach())
+            : batchMean.detach();
         if (training)
         {
-            previous.Dispose();
-            _running[layer] = estimate.detach().clone().DetachFromDisposeScope();
+            previous?.Dispose();
+            _running[layer] = estimate.clone().DetachFromDisposeScope();
         }
 
         return estimate;

@@ -22,6 +22,13 @@ public static partial class TorchRuntime
     /// <summary>The seed last applied, if any.</summary>
     public static int? Seed { get; private set; }
 
+    /// <summary>
+    /// Threads used when <see cref="RuntimeOptions.Threads"/> is not given: the AE_THREADS environment variable
+    /// if set, else all cores. Applied when libtorch loads and by <see cref="Configure"/>.
+    /// </summary>
+    public static int? DefaultThreads { get; set; } =
+        int.TryParse(Environment.GetEnvironmentVariable("AE_THREADS"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int t) && t > 0 ? t : null;
+
     /// <summary>Loads libtorch once; throws <see cref="TorchUnavailableException"/> with a one-sentence reason if it cannot.</summary>
     public static void EnsureLoaded()
     {
@@ -42,6 +49,10 @@ public static partial class TorchRuntime
             }
 
             s_loaded = true;
+            if (DefaultThreads is int threads)
+            {
+                torch.set_num_threads(threads);
+            }
         }
     }
 
@@ -50,7 +61,7 @@ public static partial class TorchRuntime
     {
         ArgumentNullException.ThrowIfNull(options);
         EnsureLoaded();
-        torch.set_num_threads(options.Threads is > 0 ? options.Threads.Value : Environment.ProcessorCount);
+        torch.set_num_threads(options.Threads is > 0 ? options.Threads.Value : DefaultThreads ?? Environment.ProcessorCount);
         Device = ParseDevice(options.Device);
         SetSeed(options.Seed);
     }

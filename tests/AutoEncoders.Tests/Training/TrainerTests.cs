@@ -1,6 +1,8 @@
 using AutoEncoders.Data;
+using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Objectives;
+using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Runtime;
 using AutoEncoders.Training;
 using TorchSharp;
@@ -34,5 +36,138 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
         Assert.Equal(3, history.Epochs.Count);
         Assert.True(history.Epochs[2].Train["loss"] < history.Epochs[0].Train["loss"], "training loss should fall from epoch 1 to 3");
         Assert.True(after < 0.6 * before, $"BCE should fall well below its initial {before:F4}; got {after:F4}");
+    }
+
+    [Fact]
+    public void Resuming_after_an_interruption_gives_the_same_weights_as_an_uninterrupted_run()
+    {
+        // Everything that carries state across steps is in play: shuffling, noise, dropout, a running-mean
+        // penalty, Adam's moments and a plateau schedule.
+        TensorDataset data = mnist.First(640);
+        var config = new DenseAutoencoderConfig { Layers = [784, 64, 16], Dropout = 0.2, CodeActivation = Activation.Sigmoid };
+        Objective MakeObjective() => new()
+        {
+            Reconstruction = new BinaryCrossEntropy(),
+            Penalties = [new KlSparsityPenalty { Weight = 0.1, RunningMean = 0.9 }],
+            Corruption = new MaskingNoise { Fraction = 0.2 },
+        };
+        TrainerOptions options = Quick with { Epochs = 3, Schedule = new ReduceOnPlateauSchedule { Patience = 1, Factor = 0.5 } };
+
+        TorchRuntime.SetSeed(21);
+        using Autoencoder reference = config.Build();
+        using (var trainer = new Trainer(reference, MakeObjective(), options))
+        {
+            trainer.Fit(data);
+        }
+
+        using var directory = new TempDirectory();
+        string checkpoint = directory.File("run.ckpt");
+        TorchRuntime.SetSeed(21);
+        using (Autoencoder interrupted = config.Build())
+        using (var trainer = new Trainer(interrupted, MakeObjective(), options) { CheckpointPath = checkpoint })
+        using (var cancellation = new CancellationTokenSource())
+        {
+            trainer.Callbacks.Add(new CancelAt(epoch: 2, batch: 4, cancellation));
+            TrainingHistory partial = trainer.Fit(data, cancellationToken: cancellation.Token);
+            Assert.True(partial.Interrupted);
+            Assert.Single(partial.Epochs);
+        }
+
+        TorchRuntime.SetSeed(999); // a different global state: the checkpoint must restore everything that matters
+        using Autoencoder resumed = config.Build();
+        using (var trainer = new Trainer(resumed, MakeObjective(), options))
+        {
+            TrainingHistory history = trainer.Fit(data, resumeFrom: checkpoint);
+            Assert.Equal(3, history.Epochs.Count);
+        }
+
+        foreach ((string name, Tensor expected) in reference.state_dict())
+        {
+            Assert.True(expected.equal(resumed.state_dict()[name]).all().item<bool>(), $"{name} differs after resuming");
+        }
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_training_naming_the_step_and_term_before_any_update()
+    {
+        TorchRuntime.SetSeed(2);
+        using var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
+        using Tensor features = mnist.First(256).Features.clone();
+        features[70, 3] = torch.tensor(float.NaN);
+        using var data = new TensorDataset(features);
+        Tensor before = model.EncoderLayer(0).weight!.detach().clone();
+        using var trainer = new Trainer(model, new Objective(), Quick with { Shuffle = false });
+
+        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(data));
+        Assert.Equal("mse", e.Term);
+        Assert.Equal(2, e.Step);
+        Assert.Contains("batch 2", e.Message, StringComparison.Ordinal);
+        Assert.False(model.EncoderLayer(0).weight!.isnan().any().item<bool>(), "the NaN batch must not reach the weights");
+        Assert.False(before.equal(model.EncoderLayer(0).weight!).all().item<bool>(), "the first, finite batch did update the weights");
+    }
+
+    [Fact]
+    public void Early_stopping_stops_when_validation_loss_stalls_and_restores_the_best_weights()
+    {
+        TorchRuntime.SetSeed(3);
+        using var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
+        TensorDataset data = mnist.First(512);
+        var options = Quick with
+        {
+            Epochs = 20,
+            Optimizer = new OptimizerOptions { LearningRate = 1e-9 },
+            EarlyStopping = new EarlyStoppingOptions { Patience = 2, MinDelta = 1e-3 },
+        };
+        using var trainer = new Trainer(model, new Objective(), options);
+        TrainingHistory history = trainer.Fit(data, validation: mnist.Test.Slice(5000, 512));
+
+        Assert.Equal(3, history.Epochs.Count);
+        Assert.Contains("Early stopping after epoch 3", history.StopReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schedules_follow_their_formulas()
+    {
+        var step = new StepDecaySchedule { StepSize = 2, Gamma = 0.5 };
+        Assert.Equal(new[] { 1.0, 0.5, 0.5, 0.25 }, new[] { 1, 2, 3, 4 }.Select(e => step.RateAfter(e, 10, 1.0, 1.0, 0)));
+
+        var cosine = new CosineAnnealingSchedule { MinRate = 0.1 };
+        Assert.Equal(0.55, cosine.RateAfter(5, 10, 1.0, 1.0, 0), 1e-12);
+        Assert.Equal(0.1, cosine.RateAfter(10, 10, 1.0, 1.0, 0), 1e-12);
+
+        var plateau = new ReduceOnPlateauSchedule { Patience = 2, Factor = 0.1 };
+        double rate = 1.0;
+        double[] monitored = [5, 4, 4, 4, 3];
+        var rates = monitored.Select(m => rate = plateau.RateAfter(0, 10, 1.0, rate, m)).ToArray();
+        Assert.Equal(new[] { 1.0, 1.0, 1.0, 0.1, 0.1 }, rates);
+    }
+
+    [Fact]
+    public void Validation_split_holds_out_a_stratified_share()
+    {
+        TensorDataset data = mnist.First(1000);
+        (TensorDataset train, TensorDataset validation) = data.Split(0.2, seed: 5);
+        using (train)
+        using (validation)
+        {
+            Assert.Equal(1000, train.Count + validation.Count);
+            Assert.InRange(validation.Count, 195, 205);
+            IReadOnlyDictionary<long, long> all = data.LabelCounts();
+            foreach ((long label, long count) in validation.LabelCounts())
+            {
+                Assert.Equal(all[label] * 0.2, count, 1.0);
+            }
+        }
+    }
+
+    private sealed class CancelAt(int epoch, long batch, CancellationTokenSource source) : ITrainingCallback
+    {
+        public void OnBatchEnd(int e, long b, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond)
+        {
+            if (e == epoch && b == batch)
+            {
+                source.Cancel();
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed record KSparse : CodeSparsity
 
         using var scope = torch.NewDisposeScope();
         Tensor indices = activations.topk(k, dim: -1).indexes;
-        Tensor mask = torch.zeros_like(activations).scatter_(-1, indices, 1.0);
+        Tensor mask = torch.zeros_like(activations).scatter_(-1, indices, torch.ones(indices.shape, dtype: activations.dtype, device: activations.device));
         return (activations * mask).MoveToOuterDisposeScope();
     }
 

@@ -31,7 +31,7 @@ public sealed record WinnerTakeAll : CodeSparsity
 
         using var scope = torch.NewDisposeScope();
         Tensor indices = activations.topk((int)keep, dim: 0).indexes;
-        Tensor mask = torch.zeros_like(activations).scatter_(0, indices, 1.0);
+        Tensor mask = torch.zeros_like(activations).scatter_(0, indices, torch.ones(indices.shape, dtype: activations.dtype, device: activations.device));
         return (activations * mask).MoveToOuterDisposeScope();
     }
 
