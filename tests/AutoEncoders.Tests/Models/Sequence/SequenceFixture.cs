@@ -24,10 +24,6 @@ public sealed class SequenceFixture : IDisposable
         Model = (SequenceAutoencoder)new SequenceAutoencoderConfig { SequenceLength = Steps, Features = 1, HiddenSize = 32 }.Build();
         InitialMse = Mse(Test);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-
-        // One thread: the series are small, and on a shared machine a second thread mostly waits.
-        int threads = torch.get_num_threads();
-        torch.set_num_threads(1);
         using var trainer = new Trainer(Model, new AutoEncoders.Objectives.Objective(), new TrainerOptions
         {
             Epochs = 40,
@@ -39,7 +35,6 @@ public sealed class SequenceFixture : IDisposable
         });
         using var data = new TensorDataset(Train.alias(), name: "sines");
         trainer.Fit(data);
-        torch.set_num_threads(threads);
         TrainingSeconds = watch.Elapsed.TotalSeconds;
         FinalMse = Mse(Test);
     }
