@@ -29,6 +29,7 @@ public static class AeApplication
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
+        root.Subcommands.Add(SequenceAnomalyCommand.Create());
         return root;
     }
 

@@ -179,6 +179,11 @@ public sealed class SequenceAutoencoder : Autoencoder, ILayerSummarySource
         }
 
         Tensor decoded = RunRecurrent(_decoder, Repeat(code, steps)).Output;
+        if (_config.ReverseDecoder)
+        {
+            decoded = decoded.flip(1);
+        }
+
         Tensor z = _output.call(decoded);
         return (ActivationFunction.Apply(_config.OutputActivation, z), z);
     }

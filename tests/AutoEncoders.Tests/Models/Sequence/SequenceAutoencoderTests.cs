@@ -48,6 +48,25 @@ public sealed class SequenceAutoencoderTests(SequenceFixture trained, ITestOutpu
     }
 
     [Fact]
+    public void Reverse_decoding_returns_the_series_in_time_order()
+    {
+        // Same seed, same weights: decoding last step first is the forward decoder's output read backwards.
+        var forward = new SequenceAutoencoderConfig { SequenceLength = 6, Features = 2, HiddenSize = 4, ReverseDecoder = false };
+        TorchRuntime.SetSeed(9);
+        using var plain = (SequenceAutoencoder)forward.Build();
+        TorchRuntime.SetSeed(9);
+        using var reversed = (SequenceAutoencoder)(forward with { ReverseDecoder = true }).Build();
+        using var scope = torch.NewDisposeScope();
+        Tensor series = torch.randn(3, 6, 2);
+
+        Tensor a = plain.forward(series).Reconstruction;
+        Tensor b = reversed.forward(series).Reconstruction;
+
+        Assert.True(b.allclose(a.flip(1)));
+        Assert.False(b.allclose(a));
+    }
+
+    [Fact]
     public void Lstm_parameter_count_follows_the_gate_formula()
     {
         // Per LSTM layer: 4 gates x (H x (input + H) + 2 H) (PyTorch keeps two bias vectors).

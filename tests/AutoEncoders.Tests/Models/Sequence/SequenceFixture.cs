@@ -26,7 +26,7 @@ public sealed class SequenceFixture : IDisposable
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var trainer = new Trainer(Model, new AutoEncoders.Objectives.Objective(), new TrainerOptions
         {
-            Epochs = 40,
+            Epochs = 20,
             BatchSize = 16,
             GradientClipNorm = 1.0,
             Seed = 5,
