@@ -28,6 +28,8 @@ public static class AeApplication
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(SummaryCommand.Create());
+        root.Subcommands.Add(SequenceAnomalyCommand.Create());
         return root;
     }
 
@@ -48,7 +50,7 @@ public static class AeApplication
             error.WriteLine($"error: {e.Message}");
             return TorchUnavailable;
         }
-        catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or IOException or NotSupportedException)
+        catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or InvalidOperationException or IOException or InvalidDataException or NotSupportedException)
         {
             error.WriteLine($"error: {OneLine(e)}");
             return Failure;

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Sequence;
 
 namespace AutoEncoders.Models;
 
@@ -9,6 +11,8 @@ namespace AutoEncoders.Models;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(DenseAutoencoderConfig), "dense")]
+[JsonDerivedType(typeof(ConvolutionalAutoencoderConfig), "convolutional")]
+[JsonDerivedType(typeof(SequenceAutoencoderConfig), "sequence")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>
