@@ -21,6 +21,11 @@ public static class AeApplication
             "ae: build, train, inspect and apply autoencoders (TorchSharp/libtorch).\n" +
             "Start with `ae datasets` to see the data, `ae train --recipe recipes/<name>.json` to train, and `ae <command> --help` for details.");
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(EncodeCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         return root;

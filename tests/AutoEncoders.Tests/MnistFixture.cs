@@ -1,6 +1,5 @@
 using AutoEncoders.Data;
 using AutoEncoders.Runtime;
-using TorchSharp;
 
 namespace AutoEncoders.Tests;
 
@@ -10,9 +9,8 @@ public sealed class MnistFixture : IDisposable
     public MnistFixture()
     {
         TorchRuntime.EnsureLoaded();
-        string directory = Path.Combine(SharedDatasets.Root, "mnist");
-        IdxArray images = IdxReader.Read(Path.Combine(directory, "t10k-images-idx3-ubyte.gz"));
-        IdxArray labels = IdxReader.Read(Path.Combine(directory, "t10k-labels-idx1-ubyte.gz"));
+        IdxArray images = IdxReader.Read(TestData.MnistTestImages);
+        IdxArray labels = IdxReader.Read(TestData.MnistTestLabels);
         Test = new TensorDataset(images.ToFloatTensor().reshape(-1, 784), labels.ToLabelTensor(), name: "mnist/test");
     }
 
@@ -23,32 +21,4 @@ public sealed class MnistFixture : IDisposable
     public TensorDataset First(long count) => Test.Slice(0, count);
 
     public void Dispose() => Test.Dispose();
-}
-
-/// <summary>Where the shared datasets are: AE_DATA_PATH's first root, else ../shared/datasets above the repository.</summary>
-public static class SharedDatasets
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("AE_DATA_PATH")?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(Directory.Exists);
-        if (fromEnvironment is not null)
-        {
-            return fromEnvironment;
-        }
-
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            foreach (string candidate in new[] { Path.Combine(d.FullName, "shared", "datasets"), Path.Combine(d.FullName, "..", "shared", "datasets") })
-            {
-                if (Directory.Exists(Path.Combine(candidate, "mnist")))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("The shared datasets were not found: set AE_DATA_PATH to the folder holding mnist/ (../shared/datasets).");
-    }
 }

@@ -87,6 +87,32 @@ public sealed class IdxArray
         return torch.tensor(values, Shape.Select(d => (long)d).ToArray(), dtype: ScalarType.Int64);
     }
 
+    /// <summary>How many times each value occurs (class labels), in ascending order of value, without libtorch.</summary>
+    /// <exception cref="DataFormatException">The elements are floating-point, so they are not labels.</exception>
+    public IReadOnlyDictionary<long, long> LabelCounts()
+    {
+        if (DataType is IdxDataType.Float32 or IdxDataType.Float64)
+        {
+            throw new DataFormatException(Path, DataFormatException.AtOffset(2), $"expected integer labels, found element type {DataType}.");
+        }
+
+        var counts = new SortedDictionary<long, long>();
+        int size = ElementSize(DataType);
+        for (int i = 0; i < Payload.Length; i += size)
+        {
+            long value = DataType switch
+            {
+                IdxDataType.UInt8 => Payload[i],
+                IdxDataType.Int8 => (sbyte)Payload[i],
+                IdxDataType.Int16 => BinaryPrimitives.ReadInt16BigEndian(Payload.AsSpan(i)),
+                _ => BinaryPrimitives.ReadInt32BigEndian(Payload.AsSpan(i)),
+            };
+            counts[value] = counts.GetValueOrDefault(value) + 1;
+        }
+
+        return counts;
+    }
+
     /// <summary>Minimum and maximum element, as doubles.</summary>
     public (double Min, double Max) Range()
     {

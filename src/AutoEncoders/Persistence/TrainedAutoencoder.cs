@@ -88,7 +88,12 @@ public sealed class TrainedAutoencoder : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, WeightsFile), stream => Model.save(stream));
+        AtomicFile.Write(Path.Combine(directory, WeightsFile), stream =>
+        {
+            // Module.save(Stream) closes the stream; the atomic writer still has to flush it, so keep it open.
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            Model.save(writer);
+        });
         History?.Save(directory);
         ModelManifest manifest = Manifest with { ParameterCount = Model.ParameterCount, CreatedUtc = DateTimeOffset.UtcNow };
         AtomicFile.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, JsonDefaults.Options));

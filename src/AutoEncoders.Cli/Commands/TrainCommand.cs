@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.Globalization;
+using AutoEncoders.Data;
+using AutoEncoders.Evaluation;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
+using AutoEncoders.Objectives;
+using AutoEncoders.Objectives.Corruptions;
+using AutoEncoders.Persistence;
+using AutoEncoders.Training;
+using TorchSharp;
+
+namespace AutoEncoders.Cli.Commands;
+
+/// <summary>`ae train`: runs a recipe (or a dense model described by flags), writes a run directory, evaluates on the test split.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Recipe file (.json/.yaml): model, objective, training and data. See recipes/." };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run from RUN_DIR/checkpoint.ckpt (the run's recipe is used)." };
+        var output = new Option<string>("--out", "-o") { Description = "Folder under which the run directory is created.", DefaultValueFactory = _ => "runs" };
+        var name = new Option<string?>("--name") { Description = "Run name (default: the recipe's name)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the number of epochs." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Override the mini-batch size." };
+        var learningRate = new Option<double?>("--lr") { Description = "Override the learning rate." };
+        var dataset = new Option<string?>("--dataset") { Description = "Override the dataset (mnist, fashion-mnist, kmnist)." };
+        var trainLimit = new Option<long?>("--train-limit") { Description = "Train on the first N training samples only." };
+        var validationSplit = new Option<double?>("--validation-split") { Description = "Hold out this fraction of the training data for validation." };
+        var progress = new Option<ProgressMode?>("--progress") { Description = "auto, bar, lines or silent." };
+        var layers = new Option<string?>("--layers") { Description = "Without a recipe: dense layer sizes from input to code, e.g. 784,128,32." };
+        var activation = new Option<Activation?>("--activation") { Description = "Without a recipe: hidden activation (relu, tanh, sigmoid, linear, leaky_relu, elu)." };
+        var codeActivation = new Option<Activation?>("--code-activation") { Description = "Without a recipe: code layer activation." };
+        var loss = new Option<string?>("--loss") { Description = "Without a recipe: mse or bce." };
+        var tied = new Option<bool>("--tied-weights") { Description = "Without a recipe: tie decoder weights to the encoder's." };
+        var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
+        var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on the code with this weight." };
+        var contractive = new Option<double?>("--contractive") { Description = "Add an exact contractive penalty with this weight." };
+
+        var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
+        {
+            recipeOption, resume, output, name, epochs, batchSize, learningRate, dataset, trainLimit, validationSplit, progress,
+            layers, activation, codeActivation, loss, tied, noise, l1, contractive,
+        };
+        common.AddTo(command);
+        command.SetAction(parse =>
+        {
+            TextWriter stdout = parse.InvocationConfiguration.Output;
+            string? resumeDir = parse.GetValue(resume);
+            RunDirectory run;
+            Recipe recipe;
+            if (resumeDir is not null)
+            {
+                run = RunDirectory.Open(resumeDir);
+                recipe = run.LoadRecipe();
+                if (!File.Exists(run.CheckpointPath))
+                {
+                    throw new FileNotFoundException($"{run.CheckpointPath}: no checkpoint to resume from; the run stopped before its first checkpoint.", run.CheckpointPath);
+                }
+            }
+            else
+            {
+                string? recipePath = parse.GetValue(recipeOption);
+                recipe = recipePath is not null ? Recipe.Load(recipePath) : FromFlags(parse, layers, activation, codeActivation, loss, tied);
+                recipe = AddObjectiveFlags(recipe, parse.GetValue(noise), parse.GetValue(l1), parse.GetValue(contractive));
+                run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
+            }
+
+            recipe = recipe with
+            {
+                Training = recipe.Training with
+                {
+                    Epochs = parse.GetValue(epochs) ?? recipe.Training.Epochs,
+                    BatchSize = parse.GetValue(batchSize) ?? recipe.Training.BatchSize,
+                    Seed = parse.GetValue(common.Seed) ?? recipe.Training.Seed,
+                    ValidationSplit = parse.GetValue(validationSplit) ?? recipe.Training.ValidationSplit,
+                    Progress = parse.GetValue(progress) ?? recipe.Training.Progress,
+                    Device = parse.GetValue(common.Device) ?? recipe.Training.Device,
+                    Optimizer = recipe.Training.Optimizer with { LearningRate = parse.GetValue(learningRate) ?? recipe.Training.Optimizer.LearningRate },
+                },
+                Data = recipe.Data with
+                {
+                    Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
+                    TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
+                },
+            };
+            recipe.Training.Validate();
+            run.SaveRecipe(recipe);
+            return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+        });
+        return command;
+    }
+
+    private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
+    {
+        common.ConfigureRuntime(parse, recipe.Training.Seed);
+        DatasetOptions dataOptions = common.DatasetOptions(parse, stdout);
+        using TensorDataset train = DataSourceLoader.Load(recipe.Data, DatasetSplit.Train, dataOptions);
+        stdout.WriteLine($"run      {run.Path}");
+        stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}");
+
+        using Autoencoder model = recipe.Model.Build();
+        stdout.WriteLine($"model    {recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
+        stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
+
+        using var trainer = new Trainer(model, recipe.Objective, recipe.Training) { CheckpointPath = run.CheckpointPath };
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+                Console.Error.WriteLine("\nStopping after this batch and saving a checkpoint (Ctrl-C again to abort without one)...");
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        TrainingHistory history;
+        try
+        {
+            history = trainer.Fit(train, resumeFrom: resuming ? run.CheckpointPath : null, cancellationToken: cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        if (history.Interrupted)
+        {
+            stdout.WriteLine($"Resume with: ae train --resume {run.Path}");
+            return 130;
+        }
+
+        var trained = new TrainedAutoencoder(model, new ModelManifest
+        {
+            Model = recipe.Model,
+            Objective = recipe.Objective,
+            Training = recipe.Training,
+            Data = DataFingerprint.Of(train),
+            ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
+        }, history);
+        trained.Save(run.Path);
+
+        if (DataSourceLoader.HasTest(recipe.Data))
+        {
+            using TensorDataset test = DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions);
+            IReadOnlyDictionary<string, double> metrics = TestMetrics(trainer, trained, test);
+            run.SaveMetrics(metrics);
+            stdout.WriteLine($"test     {string.Join("  ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")))}");
+        }
+
+        stdout.WriteLine($"saved    {run.Path}");
+        return 0;
+    }
+
+    /// <summary>The objective's terms and the reconstruction metrics on the test split.</summary>
+    internal static IReadOnlyDictionary<string, double> TestMetrics(Trainer trainer, TrainedAutoencoder trained, TensorDataset test)
+    {
+        var metrics = trainer.Evaluate(test).ToDictionary(p => p.Key, p => p.Value);
+        using var scope = torch.NewDisposeScope();
+        foreach ((string key, double value) in ReconstructionMetrics.Compute(test.Features, trained.ReconstructAll(test)).ToDictionary())
+        {
+            metrics[key] = value;
+        }
+
+        return metrics;
+    }
+
+    private static Recipe FromFlags(ParseResult parse, Option<string?> layers, Option<Activation?> activation, Option<Activation?> codeActivation, Option<string?> loss, Option<bool> tied)
+    {
+        string sizes = parse.GetValue(layers)
+            ?? throw new ArgumentException("Give a recipe (--recipe recipes/NAME.json) or at least --layers (e.g. --layers 784,128,32) and --dataset.");
+        int[] parsed = sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected integers such as 784,128,32."))
+            .ToArray();
+        var config = new DenseAutoencoderConfig
+        {
+            Layers = parsed,
+            Activation = parse.GetValue(activation) ?? Activation.Relu,
+            CodeActivation = parse.GetValue(codeActivation) ?? Activation.Linear,
+            TiedWeights = parse.GetValue(tied),
+        };
+        LossTerm reconstruction = (parse.GetValue(loss) ?? "bce") switch
+        {
+            "mse" => new MeanSquaredError(),
+            "bce" => new BinaryCrossEntropy(),
+            string other => throw new ArgumentException($"--loss: '{other}' is not known; expected mse or bce."),
+        };
+        return new Recipe { Name = $"dense-{string.Join('-', parsed)}", Model = config, Objective = new Objective { Reconstruction = reconstruction } };
+    }
+
+    private static Recipe AddObjectiveFlags(Recipe recipe, string? noise, double? l1, double? contractive)
+    {
+        var penalties = recipe.Objective.Penalties.ToList();
+        if (l1 is double w)
+        {
+            penalties.Add(new L1ActivityPenalty { Weight = w });
+        }
+
+        if (contractive is double c)
+        {
+            penalties.Add(new ContractivePenalty { Weight = c });
+        }
+
+        Corruption? corruption = recipe.Objective.Corruption;
+        if (noise is not null)
+        {
+            string[] parts = noise.Split(':', 2);
+            double amount = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+                ? a
+                : throw new ArgumentException($"--noise: '{noise}' is not KIND:AMOUNT, e.g. gaussian:0.5.");
+            corruption = parts[0] switch
+            {
+                "gaussian" => new GaussianNoise { Factor = amount },
+                "masking" => new MaskingNoise { Fraction = amount },
+                "salt_and_pepper" or "salt-and-pepper" => new SaltAndPepperNoise { Fraction = amount },
+                string other => throw new ArgumentException($"--noise: '{other}' is not known; expected gaussian, masking or salt_and_pepper."),
+            };
+        }
+
+        return recipe with { Objective = new Objective { Reconstruction = recipe.Objective.Reconstruction, Penalties = penalties, Corruption = corruption } };
+    }
+}

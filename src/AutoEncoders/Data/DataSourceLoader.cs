@@ -1,0 +1,57 @@
+namespace AutoEncoders.Data;
+
+/// <summary>Loads the splits a <see cref="DataSource"/> names, from the catalog or from explicit IDX files.</summary>
+public static class DataSourceLoader
+{
+    /// <summary>The <paramref name="split"/> of <paramref name="source"/>, limited as the source says.</summary>
+    public static TensorDataset Load(DataSource source, DatasetSplit split, DatasetOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        (string? images, string? labels) = split == DatasetSplit.Train
+            ? (source.TrainImages, source.TrainLabels)
+            : (source.TestImages, source.TestLabels);
+        long? limit = split == DatasetSplit.Train ? source.TrainLimit : source.TestLimit;
+        if (images is not null)
+        {
+            return Limit(IdxDataset.Load(images, labels, name: $"{Path.GetFileName(images)}"), limit);
+        }
+
+        if (source.Dataset is not null)
+        {
+            return Limit(DatasetCatalog.Default.Load(source.Dataset, split, options), limit);
+        }
+
+        throw new ArgumentException(
+            split == DatasetSplit.Train
+                ? "data: name a catalog dataset (\"dataset\": \"fashion-mnist\") or IDX files (\"trainImages\", \"trainLabels\")."
+                : "data: this recipe has no test data (set \"dataset\", or \"testImages\" and \"testLabels\").");
+    }
+
+    /// <summary>True when <paramref name="source"/> names test data.</summary>
+    public static bool HasTest(DataSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Dataset is not null || source.TestImages is not null;
+    }
+
+    /// <summary>The first <paramref name="limit"/> samples of <paramref name="data"/> (the dataset itself when null or larger).</summary>
+    public static TensorDataset Limit(TensorDataset data, long? limit)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (limit is not long n || n >= data.Count)
+        {
+            return data;
+        }
+
+        using (data)
+        using (TensorDataset sliced = data.Slice(0, n))
+        {
+            return new TensorDataset(
+                sliced.Features.clone(),
+                sliced.Labels?.clone(),
+                data.ClassNames,
+                data.Name,
+                string.Join("; ", new[] { data.Note, $"first {n} of {data.Count} samples" }.Where(s => s is not null)));
+        }
+    }
+}
