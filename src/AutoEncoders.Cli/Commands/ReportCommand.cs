@@ -1,8 +1,9 @@
 using System.CommandLine;
 using AutoEncoders.Data;
+using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
+using AutoEncoders.Training;
 using AutoEncoders.Visualization;
-using TorchSharp;
 
 namespace AutoEncoders.Cli.Commands;
 
@@ -19,9 +20,10 @@ internal static class ReportCommand
         var seed = new Option<long>("--seed") { Description = "Seed for every random choice in the pictures.", DefaultValueFactory = _ => 0 };
         var samples = new Option<int>("--samples") { Description = "At most this many test samples feed the latent scatter and unit pictures.", DefaultValueFactory = _ => 2000 };
         var steps = new Option<int>("--maximization-steps") { Description = "Gradient-ascent steps of activation maximisation (0 leaves it out).", DefaultValueFactory = _ => 150 };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "A folder holding <dataset>/ folders, searched before AE_DATA_PATH and /usr/share/datasets." };
         var command = new Command("report", "Draw a run's pictures (reconstructions, latent space, training curves, filters, unit pictures, generative views) and write RUN_DIR/report.html, a self-contained page.")
         {
-            runDirectory, testImages, testLabels, noTest, imageShape, seed, samples, steps,
+            runDirectory, testImages, testLabels, noTest, imageShape, seed, samples, steps, dataDirectory,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +42,7 @@ internal static class ReportCommand
                 };
                 options.Validate();
                 TorchRuntime.EnsureLoaded();
-                using TensorDataset? test = parse.GetValue(noTest) ? null : LoadTestData(run, parse.GetValue(testImages), parse.GetValue(testLabels), output);
+                using TensorDataset? test = parse.GetValue(noTest) ? null : LoadTestData(run, parse.GetValue(testImages), parse.GetValue(testLabels), new DatasetOptions { DataDirectory = parse.GetValue(dataDirectory), Log = output.WriteLine }, output);
                 output.WriteLine($"report: {run.Directory}");
                 RunReport report = new ReportBuilder(directory) { Test = test, Options = options, Log = output }.Build();
                 foreach ((string picture, string reason) in report.Skipped)
@@ -61,49 +63,46 @@ internal static class ReportCommand
     }
 
     /// <summary>
-    /// The test set for a report: the IDX files given, else the recipe's test files; null (with a note) when neither
-    /// names any, so the report leaves out what needs test data.
+    /// Draws the pictures and writes report.html for a run that `ae train` just finished, with the recipe's test split
+    /// when it has one. A picture that cannot be drawn is reported as a warning: the trained model is already saved,
+    /// and `ae report RUN_DIR` rebuilds the report.
     /// </summary>
-    internal static TensorDataset? LoadTestData(RunSummary run, string? images, string? labels, TextWriter output)
+    internal static void WriteAfterTraining(string runDirectory, Recipe recipe, DatasetOptions dataOptions, TextWriter output, TextWriter error)
     {
-        DataSource? source = run.Recipe?.Data;
-        images ??= source?.TestImages;
-        labels ??= images == source?.TestImages ? source?.TestLabels : labels;
-        if (images is null)
+        try
         {
-            string hint = source?.Dataset is { } name ? $" The recipe names the catalog dataset '{name}'; pass its test files with --test-images and --test-labels." : string.Empty;
-            output.WriteLine($"note: no test images (the recipe names none and --test-images was not given); pictures that need test data are left out.{hint}");
-            return null;
+            using TensorDataset? test = DataSourceLoader.HasTest(recipe.Data) ? DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions) : null;
+            RunReport report = new ReportBuilder(runDirectory) { Test = test, Options = new ReportOptions { Seed = recipe.Training.Seed } }.Build();
+            output.WriteLine($"report   {report.ReportPath} ({report.Pictures.Count} pictures)");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException or InvalidDataException or DataFormatException)
+        {
+            error.WriteLine($"warning: the run's pictures and report were not written ({e.Message}); rebuild them with `ae report {runDirectory}`.");
+        }
+    }
+
+    /// <summary>
+    /// The test set for a report: the IDX files given, else the recipe's test split (catalog dataset or IDX files);
+    /// null (with a note) when neither names one, so the report leaves out what needs test data.
+    /// </summary>
+    internal static TensorDataset? LoadTestData(RunSummary run, string? images, string? labels, DatasetOptions options, TextWriter output)
+    {
+        if (images is not null)
+        {
+            return IdxDataset.Load(images, labels, run.Manifest.ClassNames, name: Path.GetFileName(images));
         }
 
-        if (!Path.IsPathRooted(images) && !File.Exists(images) && File.Exists(Path.Combine(run.Directory, images)))
-        {
-            images = Path.Combine(run.Directory, images);
-        }
-
-        IdxArray imageArray = IdxReader.Read(images);
-        torch.Tensor features = imageArray.ToFloatTensor();
-        long? limit = source?.TestLimit;
-        torch.Tensor? labelTensor = null;
         if (labels is not null)
         {
-            IdxArray labelArray = IdxReader.Read(labels);
-            if (labelArray.Count != imageArray.Count)
-            {
-                throw new ArgumentException($"{labels} holds {labelArray.Count} labels but {images} holds {imageArray.Count} images; give matching test files.");
-            }
-
-            labelTensor = labelArray.ToLabelTensor();
+            throw new ArgumentException("--test-labels needs --test-images: give the IDX file of the test images too.");
         }
 
-        var data = new TensorDataset(features, labelTensor, run.Manifest.ClassNames, name: Path.GetFileName(images));
-        if (limit is long n && n < data.Count)
+        if (run.Recipe is { } recipe && DataSourceLoader.HasTest(recipe.Data))
         {
-            TensorDataset limited = data.Slice(0, n);
-            data.Dispose();
-            return limited;
+            return DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, options);
         }
 
-        return data;
+        output.WriteLine($"note: no test data (the run has no {RunDirectory.RecipeFile} naming a test split, and --test-images was not given); pictures that need test data are left out.");
+        return null;
     }
 }

@@ -18,12 +18,6 @@ namespace AutoEncoders.Visualization;
 /// </summary>
 public sealed class ReportBuilder
 {
-    /// <summary>The report's file name in the run directory.</summary>
-    public const string ReportFile = "report.html";
-
-    /// <summary>The pictures' folder in the run directory.</summary>
-    public const string PicturesFolder = "pictures";
-
     private static readonly string[] LeadingSections = ["Summary", "Metrics"];
 
     /// <summary>A builder for the run (or model) directory <paramref name="runDirectory"/>.</summary>
@@ -50,7 +44,7 @@ public sealed class ReportBuilder
     {
         Options.Validate();
         RunSummary run = RunSummary.Load(RunDirectory);
-        string pictures = Path.Combine(RunDirectory, PicturesFolder);
+        string pictures = Path.Combine(RunDirectory, Persistence.RunDirectory.PicturesFolder);
         Directory.CreateDirectory(pictures);
         var drawn = new List<(string Section, PictureFile Picture)>();
         var skipped = new List<(string Picture, string Reason)>();
@@ -169,7 +163,7 @@ public sealed class ReportBuilder
             Draw("Sparsity", "sparsity-penalty.png", path => SparsityPenaltyCurve.Save(sparsity.Target, path));
         }
 
-        string reportPath = Path.Combine(RunDirectory, ReportFile);
+        string reportPath = Path.Combine(RunDirectory, Persistence.RunDirectory.ReportFile);
         Log?.WriteLine($"  writing {reportPath}");
         AtomicFile.WriteAllText(reportPath, Html(run, trained, drawn, skipped));
         return new RunReport(reportPath, drawn.Select(d => d.Picture).ToList(), skipped);
@@ -248,10 +242,10 @@ public sealed class ReportBuilder
 
         html.Raw($"<h2 id=\"{Anchor("Configuration")}\">Configuration</h2>");
         html.Details(TrainedAutoencoder.ManifestFile, File.ReadAllText(Path.Combine(run.Directory, TrainedAutoencoder.ManifestFile)), open: false);
-        string recipePath = Path.Combine(run.Directory, RunSummary.RecipeFile);
+        string recipePath = Path.Combine(run.Directory, Persistence.RunDirectory.RecipeFile);
         if (File.Exists(recipePath))
         {
-            html.Details(RunSummary.RecipeFile, File.ReadAllText(recipePath));
+            html.Details(Persistence.RunDirectory.RecipeFile, File.ReadAllText(recipePath));
         }
 
         html.Raw($"<footer>Written by ReportBuilder (AutoEncoders) on {DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}; rebuild with <code>ae report {HtmlDocument.Escape(run.Directory)}</code>. Seed {Options.Seed.ToString(CultureInfo.InvariantCulture)}.</footer>");

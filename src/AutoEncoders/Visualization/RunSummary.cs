@@ -5,17 +5,11 @@ using AutoEncoders.Training;
 namespace AutoEncoders.Visualization;
 
 /// <summary>
-/// What a run directory says about a run, without loading its weights: the manifest (model.json), the training
-/// history, the test metrics (metrics.json) and the recipe (recipe.json) when present.
+/// What a run directory (<see cref="RunDirectory"/>) says about a run, without loading its weights: the manifest
+/// (model.json), the training history, the test metrics (metrics.json) and the recipe (recipe.json) when present.
 /// </summary>
 public sealed class RunSummary
 {
-    /// <summary>Test metrics file of a run directory: a flat JSON object of name to number.</summary>
-    public const string MetricsFile = "metrics.json";
-
-    /// <summary>The recipe copy in a run directory.</summary>
-    public const string RecipeFile = "recipe.json";
-
     private RunSummary(string directory, ModelManifest manifest, TrainingHistory? history, IReadOnlyDictionary<string, double> metrics, Recipe? recipe)
     {
         Directory = directory;
@@ -62,9 +56,9 @@ public sealed class RunSummary
 
         ModelManifest manifest = TrainedAutoencoder.ReadManifest(manifestPath);
         TrainingHistory? history = File.Exists(Path.Combine(full, "history.json")) ? ReadHistory(full) : null;
-        string metricsPath = Path.Combine(full, MetricsFile);
+        string metricsPath = Path.Combine(full, RunDirectory.MetricsFile);
         IReadOnlyDictionary<string, double> metrics = File.Exists(metricsPath) ? ReadMetrics(metricsPath) : new Dictionary<string, double>();
-        string recipePath = Path.Combine(full, RecipeFile);
+        string recipePath = Path.Combine(full, RunDirectory.RecipeFile);
         Recipe? recipe = File.Exists(recipePath) ? Recipe.Load(recipePath) : null;
         return new RunSummary(full, manifest, history, metrics, recipe);
     }

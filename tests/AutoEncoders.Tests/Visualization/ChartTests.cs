@@ -15,7 +15,7 @@ public sealed class ChartTests : IDisposable
     private static readonly SKColor Blue = new(0x1f, 0x77, 0xb4);
     private static readonly SKColor Orange = new(0xff, 0x7f, 0x0e);
     private static readonly SKColor Cyan = new(0x17, 0xbe, 0xcf);
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     [Fact]
     public void Training_curves_draw_one_panel_per_metric_with_train_and_validation_lines()

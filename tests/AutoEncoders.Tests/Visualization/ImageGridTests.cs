@@ -8,7 +8,7 @@ namespace AutoEncoders.Tests.Visualization;
 
 public sealed class ImageGridTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     [Fact]
     public void Layout_is_inferred_from_sample_shapes_and_refused_when_ambiguous()
@@ -23,7 +23,8 @@ public sealed class ImageGridTests : IDisposable
         Assert.Contains("[10]", e.Message);
         Assert.Contains("--image-shape", e.Message);
         Assert.Throws<ArgumentException>(() => ImageLayout.Infer([4, 5, 5]));
-        Assert.Throws<ArgumentException>(() => ImageLayout.Parse("1,28,x"));
+        Assert.Throws<ArgumentException>(() => ImageLayout.Parse("1,28,a"));
+        Assert.Equal(new ImageLayout(1, 28, 28), ImageLayout.Parse("28x28"));
     }
 
     [Fact]

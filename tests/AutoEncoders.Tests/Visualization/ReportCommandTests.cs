@@ -9,9 +9,8 @@ public sealed class ReportCommandTests(TrainedRuns runs)
     public void Ae_report_draws_pictures_from_the_test_files_given()
     {
         string run = Copy(runs.Plain);
-        string mnist = Path.Combine(SharedDatasets.Root, "mnist");
-        (int code, string output, string error) = Ae(
-            "report", run, "--test-images", Path.Combine(mnist, "t10k-images-idx3-ubyte.gz"), "--test-labels", Path.Combine(mnist, "t10k-labels-idx1-ubyte.gz"),
+                (int code, string output, string error) = Ae(
+            "report", run, "--test-images", TestData.MnistTestImages, "--test-labels", TestData.MnistTestLabels,
             "--samples", "300", "--maximization-steps", "10", "--seed", "2");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -58,6 +57,25 @@ public sealed class ReportCommandTests(TrainedRuns runs)
         (int badCode, _, string badError) = Ae("compare", runs.Sparse, runs.NewFolder(), "--output", output);
         Assert.Equal(AeApplication.Failure, badCode);
         Assert.Contains("model.json is missing", badError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ae_train_leaves_pictures_and_a_report_in_every_run()
+    {
+        string root = runs.NewFolder();
+        (int code, string output, string error) = Ae(
+            "train", "--layers", "784,16,2", "--dataset", "mnist", "--data-dir", TestData.DatasetsRoot, "--train-limit", "500",
+            "--epochs", "1", "--batch-size", "100", "--progress", "silent", "--out", root, "--name", "tiny");
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.DoesNotContain("warning:", error, StringComparison.Ordinal);
+        string run = Assert.Single(Directory.GetDirectories(root));
+        Assert.True(File.Exists(Path.Combine(run, "report.html")), output);
+        Assert.Contains("report   ", output, StringComparison.Ordinal);
+        foreach (string picture in new[] { "training-curves.png", "reconstructions.png", "latent-space.png", "latent-grid.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(run, "pictures", picture)), $"{picture} was not drawn");
+        }
     }
 
     private static (int Code, string Output, string Error) Ae(params string[] args)

@@ -19,7 +19,7 @@ public sealed class TrainedRuns : IDisposable
 {
     public static readonly string[] DigitNames = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
     private readonly MnistFixture _mnist = new();
 
     public TrainedRuns()
