@@ -17,7 +17,7 @@ public sealed class ActivationMaximization
     public int Steps { get; init; } = 200;
 
     /// <summary>Step length as a fraction of the norm rho.</summary>
-    public double StepSize { get; init; } = 0.05;
+    public double StepSize { get; init; } = 0.1;
 
     /// <summary>Seed of the random starting points.</summary>
     public long Seed { get; init; }

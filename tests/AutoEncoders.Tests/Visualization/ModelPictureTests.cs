@@ -94,7 +94,7 @@ public sealed class ModelPictureTests(TrainedRuns runs)
         // For a linear unit h = w.x + b the maximiser under ||x|| = rho is rho w / ||w||, checkable by hand.
         TorchRuntime.SetSeed(9);
         using Autoencoder model = new DenseAutoencoderConfig { Layers = [784, 4], CodeActivation = Activation.Linear }.Build();
-        var maximization = new ActivationMaximization { Steps = 60, Seed = 2 };
+        var maximization = new ActivationMaximization { Steps = 100, Seed = 2 };
         (Tensor inputs, Tensor reached) = maximization.Maximize(model, [1, 3], norm: 9.0);
         Tensor w = ((DenseAutoencoder)model).EncoderLayer(0).weight!.detach();
         foreach ((int row, int unit) in new[] { (0, 1), (1, 3) })

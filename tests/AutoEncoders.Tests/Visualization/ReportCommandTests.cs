@@ -20,7 +20,7 @@ public sealed class ReportCommandTests(TrainedRuns runs)
             Assert.True(File.Exists(Path.Combine(run, "pictures", picture)), $"{picture} was not drawn");
         }
 
-        Assert.Contains("wrote 8 pictures", output, StringComparison.Ordinal);
+        Assert.Contains("wrote 9 pictures", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ReportCommandTests(TrainedRuns runs)
         string run = Copy(runs.Plain);
         (int code, string output, _) = Ae("report", run);
         Assert.Equal(0, code);
-        Assert.Contains("note: no test images", output, StringComparison.Ordinal);
+        Assert.Contains("note: no test data", output, StringComparison.Ordinal);
         Assert.Contains("not drawn: Reconstructions", output, StringComparison.Ordinal);
 
         string nowhere = Path.Combine(runs.NewFolder(), "missing");
