@@ -68,7 +68,7 @@ public static class LatentSpacePlot
                     Tensor c = codePca.Transform(z);
                     double share = codePca.ExplainedVarianceRatio.Sum();
                     panels.Add(Scatter(Columns(c, 0), Columns(c, 1), y, classNames,
-                        string.Create(CultureInfo.InvariantCulture, $"Autoencoder codes ({d}-D), PCA-2 ({share:P0} of variance)"), "PC 1", "PC 2", legend: rawData is null));
+                        string.Create(CultureInfo.InvariantCulture, $"Autoencoder codes ({d}-D), PCA-2 ({share * 100:0}% of variance)"), "PC 1", "PC 2", legend: rawData is null));
                 }
 
                 if (rawData is not null)
@@ -82,7 +82,7 @@ public static class LatentSpacePlot
                     using PrincipalComponentAnalysis dataPca = PrincipalComponentAnalysis.Fit(x, 2);
                     Tensor p = dataPca.Transform(x);
                     panels.Add(Scatter(Columns(p, 0), Columns(p, 1), y, classNames,
-                        string.Create(CultureInfo.InvariantCulture, $"PCA of the raw data ({x.shape[1]}-D), 2 components ({dataPca.ExplainedVarianceRatio.Sum():P0})"), "PC 1", "PC 2", legend: true));
+                        string.Create(CultureInfo.InvariantCulture, $"PCA of the raw data ({x.shape[1]}-D), PCA-2 ({dataPca.ExplainedVarianceRatio.Sum() * 100:0}% of variance)"), "PC 1", "PC 2", legend: true));
                 }
 
                 return Charts.SavePanels(panels, 2, 640, 520, path, null, "Latent space",
@@ -154,6 +154,10 @@ public static class LatentSpacePlot
         if (legend && labels is not null)
         {
             plot.ShowLegend(Edge.Right);
+        }
+        else
+        {
+            plot.HideLegend();
         }
 
         return plot;

@@ -20,6 +20,8 @@ public sealed class ReportBuilder
 {
     private static readonly string[] LeadingSections = ["Summary", "Metrics"];
 
+    private static readonly string[] SectionOrder = ["Training", "Reconstructions", "Latent space", "What the units learned", "Generative views", "Sparsity"];
+
     /// <summary>A builder for the run (or model) directory <paramref name="runDirectory"/>.</summary>
     public ReportBuilder(string runDirectory)
     {
@@ -215,7 +217,7 @@ public sealed class ReportBuilder
             html.Element("p", description);
         }
 
-        string[] sections = drawn.Select(d => d.Section).Distinct().ToArray();
+        string[] sections = SectionOrder.Where(s => drawn.Any(d => d.Section == s)).ToArray();
         html.Raw("<nav>" + string.Concat(LeadingSections.Concat(sections).Append("Configuration")
             .Select(s => $"<a href=\"#{Anchor(s)}\">{HtmlDocument.Escape(s)}</a>")) + "</nav>");
 

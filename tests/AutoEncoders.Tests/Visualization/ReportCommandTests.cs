@@ -9,7 +9,7 @@ public sealed class ReportCommandTests(TrainedRuns runs)
     public void Ae_report_draws_pictures_from_the_test_files_given()
     {
         string run = Copy(runs.Plain);
-                (int code, string output, string error) = Ae(
+        (int code, string output, string error) = Ae(
             "report", run, "--test-images", TestData.MnistTestImages, "--test-labels", TestData.MnistTestLabels,
             "--samples", "300", "--maximization-steps", "10", "--seed", "2");
 
