@@ -28,7 +28,7 @@ public static class GenerativeViews
 
         string range = string.Join(" and ", distribution.GridLow.Zip(distribution.GridHigh, (l, h) => string.Create(CultureInfo.InvariantCulture, $"[{l:0.##}, {h:0.##}]")));
         return grid.Save(path, "Latent grid",
-            $"Decoder outputs for codes on a regular {steps}-step grid of {distribution.Description} (ranges {range}); the first axis runs left to right, the second bottom to top.");
+            $"Decoder outputs for codes on a regular {steps}-step grid over {distribution.GridDescription} (ranges {range}); the first axis runs left to right, the second bottom to top.");
     }
 
     /// <summary>Decodes <paramref name="count"/> draws from <paramref name="distribution"/> (seeded) and writes the PNG.</summary>

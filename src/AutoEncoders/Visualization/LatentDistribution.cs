@@ -15,8 +15,9 @@ public sealed class LatentDistribution : IDisposable
 {
     private static readonly double[] CentralQuantiles = [0.01, 0.99];
 
-    private LatentDistribution(Tensor mean, Tensor choleskyFactor, Tensor gridOrigin, Tensor gridAxes, double[] gridLow, double[] gridHigh, bool isStandardNormal, string description)
+    private LatentDistribution(Tensor mean, Tensor choleskyFactor, Tensor gridOrigin, Tensor gridAxes, double[] gridLow, double[] gridHigh, bool isStandardNormal, string description, string gridDescription)
     {
+        GridDescription = gridDescription;
         Mean = mean;
         CholeskyFactor = choleskyFactor;
         GridOrigin = gridOrigin;
@@ -51,8 +52,11 @@ public sealed class LatentDistribution : IDisposable
     /// <summary>Code size d.</summary>
     public long Dimension => Mean.shape[0];
 
-    /// <summary>A sentence saying what the distribution is, for captions.</summary>
+    /// <summary>What the distribution is, for captions, e.g. "the prior N(0, I)".</summary>
     public string Description { get; }
+
+    /// <summary>What the grid sweeps, for captions.</summary>
+    public string GridDescription { get; }
 
     /// <summary>The standard normal prior N(0, I) over <paramref name="dimension"/> code units.</summary>
     public static LatentDistribution StandardNormal(long dimension)
@@ -71,7 +75,8 @@ public sealed class LatentDistribution : IDisposable
             Enumerable.Repeat(-z95, axes).ToArray(),
             Enumerable.Repeat(z95, axes).ToArray(),
             isStandardNormal: true,
-            "the prior N(0, I)");
+            "the prior N(0, I)",
+            "the prior's central 90% along the first two code axes (other units at 0)");
     }
 
     /// <summary>A Gaussian fitted to <paramref name="codes"/> [N, d] (N &gt;= 2), with the grid over their central 98%.</summary>
@@ -120,7 +125,7 @@ public sealed class LatentDistribution : IDisposable
             }
         }
 
-        string plane = d <= 2 ? "the code axes" : "the codes' first two principal axes";
+        string plane = d <= 2 ? "the code axes" : "the codes' first two principal axes, through their mean";
         return new LatentDistribution(
             mean.to_type(ScalarType.Float32).MoveToOuterDisposeScope(),
             factor.to_type(ScalarType.Float32).MoveToOuterDisposeScope(),
@@ -129,7 +134,8 @@ public sealed class LatentDistribution : IDisposable
             low,
             high,
             isStandardNormal: false,
-            $"a Gaussian fitted to {n} test codes (the model has no prior); grids sweep the 1st to 99th percentile along {plane}");
+            $"a Gaussian fitted to {n} test codes (the model has no prior)",
+            $"the test codes' 1st to 99th percentile along {plane}");
     }
 
     /// <summary><paramref name="count"/> draws [count, d] with the randomness of <paramref name="generator"/>: mean + L eps.</summary>

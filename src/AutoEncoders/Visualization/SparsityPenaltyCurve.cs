@@ -45,7 +45,7 @@ public static class SparsityPenaltyCurve
         plot.Axes.SetLimitsY(-0.1, Math.Min(Kl(rho, xs[^1]), 5) * 1.05);
         plot.ShowLegend(Alignment.UpperCenter);
         return Charts.SavePanels([plot], 1, 640, 420, path, null, "Sparsity penalty",
-            string.Create(CultureInfo.InvariantCulture, $"The KL sparsity penalty of one unit over its mean activation, for the target rho = {rho:0.###}, with the squared-error form for comparison; both are zero at rho_hat = rho, and only the KL form rises steeply towards 0 and 1."));
+            string.Create(CultureInfo.InvariantCulture, $"The KL sparsity penalty of one unit over its mean activation, for the target rho = {rho:0.###}, with the squared-error form for comparison; both are zero at rho_hat = rho; the KL form is asymmetric and grows without bound as rho_hat approaches 0 or 1 (for a small target the rise near 0 comes only in the last thousandths), while the squared form stays below 1."));
     }
 
     private static void CheckTarget(double rho)
