@@ -63,7 +63,7 @@ public sealed class RunSummary
         return new RunSummary(full, manifest, history, metrics, recipe);
     }
 
-    /// <summary>Reads a metrics.json: a flat object whose values are numbers (or null, read as NaN).</summary>
+    /// <summary>Reads a metrics.json: a flat object whose values are numbers (null, "NaN" and "Infinity" included).</summary>
     public static IReadOnlyDictionary<string, double> ReadMetrics(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -82,6 +82,10 @@ public sealed class RunSummary
                 {
                     JsonValueKind.Number => property.Value.GetDouble(),
                     JsonValueKind.Null => double.NaN,
+
+                    // RunDirectory.SaveMetrics writes non-finite values as named literals ("NaN", "Infinity").
+                    JsonValueKind.String when property.Value.GetString() is "NaN" or "Infinity" or "-Infinity" =>
+                        double.Parse(property.Value.GetString()!, System.Globalization.CultureInfo.InvariantCulture),
                     _ => throw new InvalidDataException($"{path}: metric \"{property.Name}\" must be a number; found {property.Value.ValueKind}."),
                 };
             }

@@ -75,6 +75,11 @@ public sealed partial class ReportTests(TrainedRuns runs)
         Assert.Contains("metrics.json", metrics.Message, StringComparison.Ordinal);
         Assert.Contains("\"loss\" must be a number", metrics.Message, StringComparison.Ordinal);
 
+        File.WriteAllText(Path.Combine(run, "metrics.json"), "{\"loss\": 0.5, \"psnr_db\": \"Infinity\", \"kl\": null}");
+        IReadOnlyDictionary<string, double> read = RunSummary.ReadMetrics(Path.Combine(run, "metrics.json"));
+        Assert.Equal((0.5, double.PositiveInfinity), (read["loss"], read["psnr_db"]));
+        Assert.True(double.IsNaN(read["kl"]));
+
         File.Delete(Path.Combine(run, "metrics.json"));
         TorchRuntime.EnsureLoaded();
         using var wrong = new TensorDataset(TorchSharp.torch.zeros(10, 100));
