@@ -166,6 +166,9 @@ internal static class TrainCommand
         }
 
         stdout.WriteLine($"saved    {run.Path}");
+
+        // Pictures and report (Visualization): RUN_DIR/pictures/*.png and RUN_DIR/report.html; `ae report` rebuilds them.
+        ReportCommand.WriteAfterTraining(run.Path, recipe, dataOptions, stdout, parse.InvocationConfiguration.Error);
         return 0;
     }
 
