@@ -30,6 +30,8 @@ public static class AeApplication
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(SequenceAnomalyCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return root;
     }
 

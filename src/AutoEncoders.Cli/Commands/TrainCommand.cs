@@ -104,7 +104,13 @@ internal static class TrainCommand
         stdout.WriteLine($"model    {recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
         stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
 
-        using var trainer = new Trainer(model, recipe.Objective, recipe.Training) { CheckpointPath = run.CheckpointPath };
+        using var trainer = new Trainer(model, recipe.Objective, recipe.Training with { Progress = ProgressMode.Silent }) { CheckpointPath = run.CheckpointPath };
+        if (recipe.Training.Progress != ProgressMode.Silent)
+        {
+            // A live bar only on the real console; captured output gets one line per epoch.
+            trainer.Callbacks.Add(new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, recipe.Training.Progress));
+        }
+
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -145,12 +151,24 @@ internal static class TrainCommand
         if (DataSourceLoader.HasTest(recipe.Data))
         {
             using TensorDataset test = DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions);
-            IReadOnlyDictionary<string, double> metrics = TestMetrics(trainer, trained, test);
+            var metrics = TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
+            if (recipe.Model.CodeShape.Length == 1 && recipe.Model.CodeShape[0] < train.SampleSize)
+            {
+                // The linear baseline at the same code size: PCA fitted on the same training data.
+                int k = (int)recipe.Model.CodeShape[0];
+                using var pca = PrincipalComponentAnalysis.Fit(train.Features, k);
+                using var scope = torch.NewDisposeScope();
+                metrics[$"pca{k}_squared_error_per_sample"] = ReconstructionMetrics.Compute(test.Features, pca.Reconstruct(test.Features)).SquaredErrorPerSample;
+            }
+
             run.SaveMetrics(metrics);
             stdout.WriteLine($"test     {string.Join("  ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")))}");
         }
 
         stdout.WriteLine($"saved    {run.Path}");
+
+        // Pictures and report (Visualization): RUN_DIR/pictures/*.png and RUN_DIR/report.html; `ae report` rebuilds them.
+        ReportCommand.WriteAfterTraining(run.Path, recipe, dataOptions, stdout, parse.InvocationConfiguration.Error);
         return 0;
     }
 

@@ -13,7 +13,7 @@ public sealed class CosineAnnealingSchedule : LearningRateSchedule
     public double MinRate { get; init; }
 
     /// <inheritdoc />
-    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored)
+    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored, IDictionary<string, double> state)
     {
         int period = Math.Max(1, Period ?? totalEpochs);
         double t = Math.Min(epochsDone, period);

@@ -4,7 +4,9 @@ namespace AutoEncoders.Training;
 
 /// <summary>
 /// Learning rate as a function of the epochs done (and, for plateau schedules, of the monitored metric). The
-/// trainer asks once per epoch; state is plain numbers so checkpoints restore it exactly.
+/// trainer asks once per epoch. Schedules are configuration: what a schedule must remember between epochs lives in
+/// a dictionary of numbers that the trainer owns and saves in its checkpoints, so one schedule object can serve
+/// many runs.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(StepDecaySchedule), "step")]
@@ -18,13 +20,6 @@ public abstract class LearningRateSchedule
     /// <param name="baseRate">The optimiser's initial rate.</param>
     /// <param name="currentRate">The rate used in the epoch just finished.</param>
     /// <param name="monitored">The monitored metric of that epoch (validation loss when there is one).</param>
-    public abstract double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored);
-
-    /// <summary>Carried state, for checkpoints.</summary>
-    public virtual IReadOnlyDictionary<string, double> SaveState() => new Dictionary<string, double>();
-
-    /// <summary>Restores <see cref="SaveState"/>'s result.</summary>
-    public virtual void LoadState(IReadOnlyDictionary<string, double> state)
-    {
-    }
+    /// <param name="state">The run's schedule state (empty at the start of a run); the schedule may update it.</param>
+    public abstract double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored, IDictionary<string, double> state);
 }

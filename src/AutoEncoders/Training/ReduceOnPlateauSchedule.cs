@@ -6,10 +6,6 @@ namespace AutoEncoders.Training;
 /// </summary>
 public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
 {
-    private double _best = double.PositiveInfinity;
-    private int _badEpochs;
-    private int _cooldownLeft;
-
     /// <summary>Multiplier applied on a plateau.</summary>
     public double Factor { get; init; } = 0.1;
 
@@ -26,41 +22,32 @@ public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
     public double MinRate { get; init; }
 
     /// <inheritdoc />
-    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored)
-    {
-        if (monitored < _best * (1 - Threshold))
-        {
-            _best = monitored;
-            _badEpochs = 0;
-        }
-        else if (_cooldownLeft > 0)
-        {
-            _cooldownLeft--;
-        }
-        else if (++_badEpochs > Patience - 1)
-        {
-            _badEpochs = 0;
-            _cooldownLeft = Cooldown;
-            return Math.Max(MinRate, currentRate * Factor);
-        }
-
-        return currentRate;
-    }
-
-    /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> SaveState() => new Dictionary<string, double>
-    {
-        ["best"] = _best,
-        ["badEpochs"] = _badEpochs,
-        ["cooldownLeft"] = _cooldownLeft,
-    };
-
-    /// <inheritdoc />
-    public override void LoadState(IReadOnlyDictionary<string, double> state)
+    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored, IDictionary<string, double> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _best = state["best"];
-        _badEpochs = (int)state["badEpochs"];
-        _cooldownLeft = (int)state["cooldownLeft"];
+        double best = state.TryGetValue("best", out double b) ? b : double.PositiveInfinity;
+        double badEpochs = state.TryGetValue("badEpochs", out double bad) ? bad : 0;
+        double cooldownLeft = state.TryGetValue("cooldownLeft", out double c) ? c : 0;
+        double rate = currentRate;
+        if (monitored < best * (1 - Threshold))
+        {
+            best = monitored;
+            badEpochs = 0;
+        }
+        else if (cooldownLeft > 0)
+        {
+            cooldownLeft--;
+        }
+        else if (++badEpochs >= Patience)
+        {
+            badEpochs = 0;
+            cooldownLeft = Cooldown;
+            rate = Math.Max(MinRate, currentRate * Factor);
+        }
+
+        state["best"] = best;
+        state["badEpochs"] = badEpochs;
+        state["cooldownLeft"] = cooldownLeft;
+        return rate;
     }
 }

@@ -10,7 +10,7 @@ public sealed class StepDecaySchedule : LearningRateSchedule
     public double Gamma { get; init; } = 0.1;
 
     /// <inheritdoc />
-    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored)
+    public override double RateAfter(int epochsDone, int totalEpochs, double baseRate, double currentRate, double monitored, IDictionary<string, double> state)
     {
         if (StepSize < 1)
         {

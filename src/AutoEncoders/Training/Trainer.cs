@@ -170,11 +170,7 @@ public class Trainer : IDisposable
         _state.ShuffleState ??= CaptureState(ShuffleGenerator);
         TrainingCheckpoint.Write(path, new TrainingCheckpoint
         {
-            State = _state with
-            {
-                History = History,
-                ScheduleState = Options.Schedule?.SaveState().ToDictionary(),
-            },
+            State = _state with { History = History },
             Model = Model,
             Objective = Objective,
             Optimizers = Optimizers,
@@ -193,10 +189,6 @@ public class Trainer : IDisposable
         History = contents.State.History ?? new TrainingHistory { Metrics = MetricNames };
         History.Interrupted = false;
         History.StopReason = null;
-        if (contents.State.ScheduleState is not null)
-        {
-            Options.Schedule?.LoadState(contents.State.ScheduleState);
-        }
 
         ShuffleGenerator.set_state(contents.ShuffleState);
         NoiseGenerator.set_state(contents.NoiseState);
@@ -473,7 +465,7 @@ public class Trainer : IDisposable
         _state.Batch = 0;
         if (Options.Schedule is not null)
         {
-            _state.LearningRate = Options.Schedule.RateAfter(_state.Epoch, Options.Epochs, Options.Optimizer.LearningRate, _state.LearningRate, record.Monitored);
+            _state.LearningRate = Options.Schedule.RateAfter(_state.Epoch, Options.Epochs, Options.Optimizer.LearningRate, _state.LearningRate, record.Monitored, _state.ScheduleState);
         }
 
         foreach (ITrainingCallback callback in Callbacks)

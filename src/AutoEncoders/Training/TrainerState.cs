@@ -39,8 +39,8 @@ internal sealed record TrainerState
     /// <summary>History so far (filled in when writing a checkpoint).</summary>
     public TrainingHistory? History { get; set; }
 
-    /// <summary>The schedule's state (filled in when writing a checkpoint).</summary>
-    public Dictionary<string, double>? ScheduleState { get; set; }
+    /// <summary>The learning rate schedule's state.</summary>
+    public Dictionary<string, double> ScheduleState { get; set; } = [];
 
     /// <summary>The shuffle generator's state at the start of the epoch, to replay its permutation.</summary>
     [JsonIgnore]

@@ -99,14 +99,14 @@ public sealed class PenaltyTests(MnistFixture mnist) : IClassFixture<MnistFixtur
             TorchRuntime.SetSeed(9);
             using var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 64], CodeActivation = Activation.Sigmoid }.Build();
             var objective = new Objective { Reconstruction = new MeanSquaredError { Reduction = ReconstructionReduction.SumPerExample }, Penalties = penalties };
-            using var trainer = new Trainer(model, objective, new TrainerOptions { Epochs = 8, BatchSize = 100, Seed = 9, Progress = ProgressMode.Silent, Optimizer = new OptimizerOptions { LearningRate = 3e-3 } });
+            using var trainer = new Trainer(model, objective, new TrainerOptions { Epochs = 20, BatchSize = 50, Seed = 9, Progress = ProgressMode.Silent, Optimizer = new OptimizerOptions { LearningRate = 5e-3 } });
             trainer.Fit(data);
             model.eval();
             using var noGrad = torch.no_grad();
             return model.Encode(data.Features).mean().item<float>();
         }
 
-        double sparse = Train([new KlSparsityPenalty { Target = 0.05, Weight = 3, RunningMean = 0.9 }]);
+        double sparse = Train([new KlSparsityPenalty { Target = 0.05, Weight = 10, RunningMean = 0.9 }]);
         double plain = Train([]);
         Assert.InRange(sparse, 0.03, 0.08);
         Assert.True(plain > 0.2, $"the unpenalised model's mean activation {plain:F3} should be far from 0.05");

@@ -128,18 +128,20 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
     [Fact]
     public void Schedules_follow_their_formulas()
     {
+        var state = new Dictionary<string, double>();
         var step = new StepDecaySchedule { StepSize = 2, Gamma = 0.5 };
-        Assert.Equal(new[] { 1.0, 0.5, 0.5, 0.25 }, new[] { 1, 2, 3, 4 }.Select(e => step.RateAfter(e, 10, 1.0, 1.0, 0)));
+        Assert.Equal(new[] { 1.0, 0.5, 0.5, 0.25 }, new[] { 1, 2, 3, 4 }.Select(e => step.RateAfter(e, 10, 1.0, 1.0, 0, state)));
 
         var cosine = new CosineAnnealingSchedule { MinRate = 0.1 };
-        Assert.Equal(0.55, cosine.RateAfter(5, 10, 1.0, 1.0, 0), 1e-12);
-        Assert.Equal(0.1, cosine.RateAfter(10, 10, 1.0, 1.0, 0), 1e-12);
+        Assert.Equal(0.55, cosine.RateAfter(5, 10, 1.0, 1.0, 0, state), 1e-12);
+        Assert.Equal(0.1, cosine.RateAfter(10, 10, 1.0, 1.0, 0, state), 1e-12);
 
+        // Patience 2: the second epoch without improvement reduces the rate; the counter then starts again.
         var plateau = new ReduceOnPlateauSchedule { Patience = 2, Factor = 0.1 };
         double rate = 1.0;
-        double[] monitored = [5, 4, 4, 4, 3];
-        var rates = monitored.Select(m => rate = plateau.RateAfter(0, 10, 1.0, rate, m)).ToArray();
-        Assert.Equal(new[] { 1.0, 1.0, 1.0, 0.1, 0.1 }, rates);
+        double[] monitored = [5, 4, 4, 4, 3, 3, 3];
+        var rates = monitored.Select(m => rate = plateau.RateAfter(0, 10, 1.0, rate, m, state)).ToArray();
+        Assert.Equal(new[] { 1.0, 1.0, 1.0, 0.1, 0.1, 0.1, 0.01 }, rates, new ToleranceComparer(1e-12));
     }
 
     [Fact]
@@ -158,6 +160,13 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
                 Assert.Equal(all[label] * 0.2, count, 1.0);
             }
         }
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
     }
 
     private sealed class CancelAt(int epoch, long batch, CancellationTokenSource source) : ITrainingCallback

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian 12 machine, offline-friendly: the .NET SDK must be present;
+# Debian's packages come from the configured mirror. Idempotent: installs only what is missing.
+set -euo pipefail
+
+packages=(
+  dataset-fashion-mnist   # full Fashion-MNIST (IDX) in /usr/share/datasets/fashion-mnist
+  fonts-dejavu-core       # text in the plots
+  chromium                # headless browser that checks the HTML report in the tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is not installed: https://dot.net" >&2; exit 1; }
+
+# Data roots: the offline MNIST copy next to the repository, when there is one.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -z "${AE_DATA_PATH:-}" ] && [ -d "$root/../shared/datasets" ]; then
+  export AE_DATA_PATH="$(cd "$root/../shared/datasets" && pwd)"
+fi
