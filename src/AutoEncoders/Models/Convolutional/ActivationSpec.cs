@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>An element-wise activation as a layer of its own (e.g. after a batch norm).</summary>
@@ -7,6 +9,7 @@ public sealed record ActivationSpec : ConvLayerSpec
     public Activation Function { get; init; } = Activation.Relu;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "activation";
 
     /// <inheritdoc />

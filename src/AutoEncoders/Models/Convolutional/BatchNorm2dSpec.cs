@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>Batch normalisation over channels (Ioffe and Szegedy, 2015); the channel count comes from the previous layer.</summary>
@@ -10,6 +12,7 @@ public sealed record BatchNorm2dSpec : ConvLayerSpec
     public double Epsilon { get; init; } = 1e-5;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "batch_norm2d";
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>A 2-D convolution with a square kernel, followed by an activation (Keras's Conv2D(filters, k, strides, padding, activation)).</summary>
@@ -22,6 +24,7 @@ public sealed record Conv2dSpec : ConvLayerSpec
     public bool Bias { get; init; } = true;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "conv2d";
 
     /// <inheritdoc />

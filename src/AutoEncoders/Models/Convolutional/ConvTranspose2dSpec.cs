@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>
@@ -29,6 +31,7 @@ public sealed record ConvTranspose2dSpec : ConvLayerSpec
     public bool Bias { get; init; } = true;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "conv_transpose2d";
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>
@@ -19,9 +21,11 @@ public sealed record MaxPool2dSpec : ConvLayerSpec
     public bool CeilMode { get; init; }
 
     /// <summary>The stride actually used.</summary>
+    [JsonIgnore]
     public int EffectiveStride => Stride ?? KernelSize;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "max_pool2d";
 
     /// <inheritdoc />

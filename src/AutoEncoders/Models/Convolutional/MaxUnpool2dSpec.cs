@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed record MaxUnpool2dSpec : ConvLayerSpec
     public string? Pool { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "max_unpool2d";
 
     /// <inheritdoc />

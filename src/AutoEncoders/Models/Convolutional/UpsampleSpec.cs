@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Models.Convolutional;
 
 /// <summary>Up-sampling by an integer factor without weights (Keras's UpSampling2D(size)).</summary>
@@ -10,6 +12,7 @@ public sealed record UpsampleSpec : ConvLayerSpec
     public UpsamplingMode Mode { get; init; } = UpsamplingMode.Nearest;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string TypeName => "upsample";
 
     /// <inheritdoc />

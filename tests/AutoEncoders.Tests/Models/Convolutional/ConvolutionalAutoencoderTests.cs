@@ -238,6 +238,9 @@ public sealed class ConvolutionalAutoencoderTests
         Assert.Contains("\"kind\": \"convolutional\"", json, StringComparison.Ordinal);
         Assert.Contains("\"type\": \"max_unpool2d\"", json, StringComparison.Ordinal);
         Assert.Contains("\"padding\": \"same\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("typeName", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("effectiveStride", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("outputActivation", json, StringComparison.Ordinal);
         var back = (ConvolutionalAutoencoderConfig)JsonSerializer.Deserialize<ModelConfig>(json, JsonDefaults.Options)!;
         Assert.Equal(json, JsonSerializer.Serialize<ModelConfig>(back, JsonDefaults.Options));
         Assert.Equal("pool2", ((MaxUnpool2dSpec)back.Decoder[1]).Pool);
