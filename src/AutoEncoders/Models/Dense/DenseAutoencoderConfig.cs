@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AutoEncoders.Models.Sparsity;
 
 namespace AutoEncoders.Models.Dense;
@@ -43,12 +44,15 @@ public sealed record DenseAutoencoderConfig : ModelConfig
     public CodeSparsity? Sparsity { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override long[] InputShape => [Layers[0]];
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override long[] CodeShape => [Layers[^1]];
 
     /// <summary>The decoder sizes actually used: <see cref="DecoderLayers"/> or the mirrored encoder.</summary>
+    [JsonIgnore]
     public IReadOnlyList<int> EffectiveDecoderLayers => DecoderLayers ?? Layers.Reverse().ToArray();
 
     /// <summary>Activation of encoder layer <paramref name="i"/> (0-based; the last is the code layer).</summary>
