@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AutoEncoders.Data;
+using AutoEncoders.Persistence;
 
 namespace AutoEncoders.Cli;
 
@@ -23,6 +24,18 @@ internal sealed class DataArguments
         command.Options.Add(Images);
         command.Options.Add(Labels);
         command.Options.Add(Limit);
+    }
+
+    /// <summary>
+    /// The data named on the command line for a model directory, or the test split of the recipe the model was
+    /// trained with when the directory is a run directory and nothing is named.
+    /// </summary>
+    public TensorDataset LoadFor(ParseResult parse, CommonOptions common, string modelDirectory, TextWriter log)
+    {
+        DataSource? recipeData = File.Exists(Path.Combine(modelDirectory, RunDirectory.RecipeFile))
+            ? RunDirectory.Open(modelDirectory).LoadRecipe().Data
+            : null;
+        return Load(parse, common.DatasetOptions(parse, log), recipeData);
     }
 
     /// <summary>Loads the data named on the command line, or <paramref name="fallback"/>'s test split when none is named.</summary>

@@ -27,8 +27,7 @@ internal static class EvalCommand
             common.ConfigureRuntime(parse, defaultSeed: 0);
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            DataSource? recipeData = File.Exists(Path.Combine(directory, RunDirectory.RecipeFile)) ? RunDirectory.Open(directory).LoadRecipe().Data : null;
-            using TensorDataset test = data.Load(parse, common.DatasetOptions(parse, stdout), recipeData);
+            using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
             using var trainer = new Trainer(trained.Model, trained.Manifest.Objective, (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent });
             IReadOnlyDictionary<string, double> metrics = TrainCommand.TestMetrics(trainer, trained, test);
             if (parse.GetValue(json))

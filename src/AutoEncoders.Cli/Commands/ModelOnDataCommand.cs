@@ -1,0 +1,37 @@
+using System.CommandLine;
+using AutoEncoders.Data;
+using AutoEncoders.Persistence;
+
+namespace AutoEncoders.Cli.Commands;
+
+/// <summary>
+/// The shape shared by the commands that apply a trained model to a dataset (eval, encode, reconstruct): a model
+/// directory argument, the data options (defaulting to the run's test split) and the runtime options.
+/// </summary>
+internal static class ModelOnDataCommand
+{
+    public static Command Create(string name, string description, IEnumerable<Option> options, Func<ModelOnData, int> run)
+    {
+        var common = new CommonOptions();
+        var data = new DataArguments();
+        var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
+        var command = new Command(name, description) { model };
+        foreach (Option option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        data.AddTo(command);
+        common.AddTo(command);
+        command.SetAction(parse =>
+        {
+            TextWriter stdout = parse.InvocationConfiguration.Output;
+            common.ConfigureRuntime(parse, defaultSeed: 0);
+            string directory = parse.GetValue(model)!;
+            using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
+            using TensorDataset dataset = data.LoadFor(parse, common, directory, stdout);
+            return run(new ModelOnData(parse, stdout, trained, dataset));
+        });
+        return command;
+    }
+}
