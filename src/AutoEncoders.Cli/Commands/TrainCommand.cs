@@ -28,10 +28,10 @@ internal static class TrainCommand
         var dataset = new Option<string?>("--dataset") { Description = "Override the dataset (mnist, fashion-mnist, kmnist)." };
         var trainLimit = new Option<long?>("--train-limit") { Description = "Train on the first N training samples only." };
         var validationSplit = new Option<double?>("--validation-split") { Description = "Hold out this fraction of the training data for validation." };
-        var progress = new Option<ProgressMode?>("--progress") { Description = "auto, bar, lines or silent." };
+        var progress = EnumOption.Create<ProgressMode>("--progress", "Console progress: a live bar on a terminal, one line per epoch otherwise (auto).");
         var layers = new Option<string?>("--layers") { Description = "Without a recipe: dense layer sizes from input to code, e.g. 784,128,32." };
-        var activation = new Option<Activation?>("--activation") { Description = "Without a recipe: hidden activation (relu, tanh, sigmoid, linear, leaky_relu, elu)." };
-        var codeActivation = new Option<Activation?>("--code-activation") { Description = "Without a recipe: code layer activation." };
+        var activation = EnumOption.Create<Activation>("--activation", "Without a recipe: hidden activation (default relu).");
+        var codeActivation = EnumOption.Create<Activation>("--code-activation", "Without a recipe: code layer activation (default linear).");
         var loss = new Option<string?>("--loss") { Description = "Without a recipe: mse or bce." };
         var tied = new Option<bool>("--tied-weights") { Description = "Without a recipe: tie decoder weights to the encoder's." };
         var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
