@@ -87,7 +87,16 @@ internal static class TrainCommand
             };
             recipe.Training.Validate();
             run.SaveRecipe(recipe);
-            return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+            try
+            {
+                return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+            }
+            catch when (resumeDir is null && !File.Exists(run.CheckpointPath))
+            {
+                // A new run that failed before its first checkpoint (missing data, a refused file) leaves nothing behind.
+                Directory.Delete(run.Path, recursive: true);
+                throw;
+            }
         });
         return command;
     }

@@ -59,6 +59,27 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void A_run_that_fails_before_its_first_checkpoint_leaves_no_run_directory()
+    {
+        using var runs = new TempDirectory();
+        using var recipeDirectory = new TempDirectory();
+        string missing = recipeDirectory.File("no-such-images.idx");
+        string recipe = recipeDirectory.Write("missing.json", $$"""
+            {
+              "name": "missing",
+              "model": { "kind": "dense", "layers": [784, 4] },
+              "training": { "epochs": 1, "batchSize": 25 },
+              "data": { "trainImages": "{{missing}}" }
+            }
+            """);
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", runs.Path, "--threads", "1");
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("no-such-images.idx", train.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(runs.Path));
+    }
+
+    [Fact]
     public void Bad_arguments_give_one_line_errors()
     {
         CliRun noData = CliRun.Of("train", "--layers", "784,x");
