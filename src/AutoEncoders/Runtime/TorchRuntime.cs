@@ -49,6 +49,7 @@ public static partial class TorchRuntime
             }
 
             s_loaded = true;
+            LibTorchLogging.Apply();
             if (DefaultThreads is int threads)
             {
                 torch.set_num_threads(threads);
