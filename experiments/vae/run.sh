@@ -12,7 +12,10 @@ K=${IWAE_SAMPLES:-1000}
 LIMIT=${IWAE_LIMIT:-1000}
 OUT=experiments/vae
 RUNS=${RUNS:-/tmp/vae-runs}
-export AE_DATA_PATH=${AE_DATA_PATH:-$(cd .. && pwd)/shared/datasets}
+if [ -z "${AE_DATA_PATH:-}" ]; then
+  for d in ../shared/datasets ../../shared/datasets; do [ -d "$d/mnist" ] && AE_DATA_PATH=$(cd "$d" && pwd) && break; done
+fi
+export AE_DATA_PATH
 export AE_THREADS=1
 PY=${PYTHON:-/usr/bin/python3}
 MNIST=$AE_DATA_PATH/mnist

@@ -11,7 +11,7 @@ namespace AutoEncoders.Models.Variational;
 /// <see cref="AutoencoderOutput.Mean"/> and <see cref="AutoencoderOutput.LogVariance"/>. <see cref="Encode"/>
 /// returns mu; <see cref="Autoencoder.Reconstruct"/> decodes mu, <see cref="ReconstructSampled"/> a sample.
 /// </summary>
-public sealed class VariationalAutoencoder : Autoencoder
+public sealed class VariationalAutoencoder : Autoencoder, IGenerativeAutoencoder
 {
     /// <summary>The smallest sigma the softplus parameterisation produces (keeps log sigma^2 finite).</summary>
     public const double SigmaFloor = 1e-6;
@@ -103,6 +103,9 @@ public sealed class VariationalAutoencoder : Autoencoder
         Tensor eps = torch.randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
         return (mean + (torch.exp(0.5 * logVariance) * eps)).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public string PriorDescription => "the prior N(0, I)";
 
     /// <summary><paramref name="count"/> draws from the prior N(0, I), [count, d].</summary>
     public Tensor SamplePrior(long count, Generator? generator = null)
