@@ -32,6 +32,8 @@ public static class AeApplication
         root.Subcommands.Add(SequenceAnomalyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(InterpolateCommand.Create());
         return root;
     }
 

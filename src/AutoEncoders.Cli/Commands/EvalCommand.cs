@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
+using AutoEncoders.Models.Variational;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
 using TorchSharp;
@@ -18,7 +19,10 @@ internal static class EvalCommand
         var data = new DataArguments();
         var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as a JSON object." };
-        var command = new Command("eval", "Evaluate a trained model: squared error per sample, MSE/BCE per value, PSNR and the objective's terms.") { model, json };
+        var iwaeSamples = new Option<int>("--iwae-samples") { Description = "Variational models: importance samples k for the IWAE bound on log p(x) (e.g. 1000); 0 skips it.", DefaultValueFactory = _ => 0 };
+        var iwaeLimit = new Option<long?>("--iwae-limit") { Description = "Variational models: compute the IWAE bound on the first N examples only (it costs k decodes per example)." };
+        var elboSamples = new Option<int>("--elbo-samples") { Description = "Variational models: draws of z per example for the ELBO's expected log-likelihood.", DefaultValueFactory = _ => 1 };
+        var command = new Command("eval", "Evaluate a trained model: squared error per sample, MSE/BCE per value, PSNR and the objective's terms; for variational models also the test ELBO, the IWAE bound (--iwae-samples K), the KL term and the active units, in nats per example.") { model, json, iwaeSamples, iwaeLimit, elboSamples };
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -29,7 +33,27 @@ internal static class EvalCommand
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
             using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
             using var trainer = new Trainer(trained.Model, trained.Manifest.Objective, (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent });
-            IReadOnlyDictionary<string, double> metrics = TrainCommand.TestMetrics(trainer, trained, test);
+            var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
+            if (trained.Model is VariationalAutoencoder vae)
+            {
+                int k = parse.GetValue(iwaeSamples);
+                int draws = parse.GetValue(elboSamples);
+                if (k < 0 || draws < 1)
+                {
+                    throw new ArgumentException($"--iwae-samples must be 0 or more and --elbo-samples 1 or more; found {k} and {draws}.");
+                }
+
+                VariationalMetrics variational = VariationalEvaluation.Evaluate(vae, test, k, parse.GetValue(iwaeLimit), seed: parse.GetValue(common.Seed) ?? 0, elboSamples: draws);
+                foreach ((string key, double value) in variational.ToDictionary())
+                {
+                    metrics[key] = value;
+                }
+            }
+            else if (parse.GetValue(iwaeSamples) > 0)
+            {
+                throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\"); {directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
+            }
+
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(JsonSerializer.Serialize(metrics, JsonDefaults.Options));

@@ -4,6 +4,7 @@ using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Variational;
 using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
@@ -189,6 +190,15 @@ internal static class TrainCommand
         foreach ((string key, double value) in ReconstructionMetrics.Compute(test.Features, trained.ReconstructAll(test)).ToDictionary())
         {
             metrics[key] = value;
+        }
+
+        if (trained.Model is VariationalAutoencoder vae)
+        {
+            // Test ELBO, KL and active units in nats per example; `ae eval --iwae-samples K` adds the IWAE bound.
+            foreach ((string key, double value) in VariationalEvaluation.Evaluate(vae, test).ToDictionary())
+            {
+                metrics[key] = value;
+            }
         }
 
         return metrics;

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
+using AutoEncoders.Models.Variational;
 
 namespace AutoEncoders.Models;
 
@@ -13,6 +14,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(DenseAutoencoderConfig), "dense")]
 [JsonDerivedType(typeof(ConvolutionalAutoencoderConfig), "convolutional")]
 [JsonDerivedType(typeof(SequenceAutoencoderConfig), "sequence")]
+[JsonDerivedType(typeof(VariationalAutoencoderConfig), "vae")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

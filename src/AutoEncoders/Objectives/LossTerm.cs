@@ -15,6 +15,8 @@ namespace AutoEncoders.Objectives;
 [JsonDerivedType(typeof(KlSparsityPenalty), "kl_sparsity")]
 [JsonDerivedType(typeof(SquaredSparsityPenalty), "squared_sparsity")]
 [JsonDerivedType(typeof(ContractivePenalty), "contractive")]
+[JsonDerivedType(typeof(KlDivergence), "kl_divergence")]
+[JsonDerivedType(typeof(NegativeLogLikelihood), "nll")]
 public abstract class LossTerm
 {
     /// <summary>Multiplier of the term in the total loss (lambda or beta in the papers).</summary>

@@ -52,6 +52,27 @@ public static class GenerativeViews
     }
 
     /// <summary>
+    /// Writes <paramref name="images"/> [N, ...] (any generated images, e.g. decoded prior draws or the states of a
+    /// Markov chain) as a PNG grid of <paramref name="columns"/> columns.
+    /// </summary>
+    public static PictureFile SaveImages(Tensor images, ImageLayout layout, string path, int columns, string title, string description)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        using var scope = torch.NewDisposeScope();
+        Tensor flat = images.detach().reshape(images.shape[0], -1).cpu();
+        long count = flat.shape[0];
+        columns = (int)Math.Min(columns, Math.Max(1, count));
+        var grid = new ImageGrid(layout, columns) { Title = title };
+        for (long start = 0; start < count; start += columns)
+        {
+            grid.AddRow(flat.narrow(0, start, Math.Min(columns, count - start)));
+        }
+
+        return grid.Save(path, title, description);
+    }
+
+    /// <summary>
     /// The decodings [pairs, steps, sample size] of codes interpolated linearly between the codes of the sample
     /// pairs (<paramref name="from"/>[i], <paramref name="to"/>[i]): z(t) = (1 - t) z_a + t z_b for t = 0 .. 1.
     /// </summary>
