@@ -32,6 +32,9 @@ public static class AeApplication
         root.Subcommands.Add(SequenceAnomalyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         return root;
     }
 

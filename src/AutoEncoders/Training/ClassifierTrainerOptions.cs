@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoders.Training;
 
 /// <summary>Settings of supervised training of an encoder classifier (cross-entropy on the softmax head).</summary>
@@ -19,6 +21,7 @@ public sealed record ClassifierTrainerOptions
     public int FreezeLayers { get; init; }
 
     /// <summary>Receives one line per epoch (loss, accuracies); null is silent.</summary>
+    [JsonIgnore]
     public Action<string>? Log { get; init; }
 
     /// <summary>Checks the settings, throwing <see cref="ArgumentException"/> naming the field.</summary>

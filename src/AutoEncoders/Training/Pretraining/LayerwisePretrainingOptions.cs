@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AutoEncoders.Objectives;
 
 namespace AutoEncoders.Training.Pretraining;
@@ -21,6 +22,7 @@ public sealed record LayerwisePretrainingOptions
     public Objective? FineTuneObjective { get; init; }
 
     /// <summary>Receives one line per finished layer and epoch; null is silent.</summary>
+    [JsonIgnore]
     public Action<string>? Log { get; init; }
 
     /// <summary>Settings of encoder layer <paramref name="i"/>.</summary>
