@@ -87,10 +87,9 @@ public sealed class EncoderClassifier : nn.Module<Tensor, Tensor>
     /// </summary>
     public void FreezeLowerLayers(int layers)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(layers);
-        if (layers > EncoderDepth)
+        if (layers < 0 || layers > EncoderDepth)
         {
-            throw new ArgumentOutOfRangeException(nameof(layers), layers, $"--freeze: the encoder has {EncoderDepth} layers; freeze at most that many.");
+            throw new ArgumentException($"--freeze: the encoder has {EncoderDepth} layers; freeze between 0 and {EncoderDepth} of them, not {layers}.");
         }
 
         for (int i = 0; i < EncoderDepth; i++)

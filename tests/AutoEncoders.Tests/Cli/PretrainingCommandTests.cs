@@ -1,0 +1,55 @@
+using System.Text.Json;
+using AutoEncoders.Persistence;
+
+namespace AutoEncoders.Tests.Cli;
+
+public sealed class PretrainingCommandTests
+{
+    [Fact]
+    public void Pretrain_then_finetune_with_a_baseline_and_probe_through_the_command_line()
+    {
+        using var dir = new TempDirectory();
+        string model = dir.File("sdae");
+        string data = TestData.DatasetsRoot;
+        CliRun pretrain = CliRun.Of("pretrain", "-o", model, "--dataset", "mnist", "--train-limit", "400", "--layers", "784,32,16",
+            "--noise", "masking:0.25", "--epochs", "2", "--batch-size", "50", "--lr", "0.005", "--mode", "frozen_stack", "--data-dir", data, "--seed", "2");
+        Assert.True(pretrain.ExitCode == 0, pretrain.Error + pretrain.Output);
+        Assert.Contains("layer 2/2 (32-16, frozen stack)", pretrain.Output, StringComparison.Ordinal);
+        foreach (string file in new[] { "model.json", "weights.bin", "recipe.json", "pretraining.json", "layers/1/history.csv", "layers/2/history.csv" })
+        {
+            Assert.True(File.Exists(Path.Combine(model, file)), $"{file} missing from the model directory");
+        }
+
+        using (JsonDocument settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "pretraining.json"))))
+        {
+            Assert.Equal("frozen_stack", settings.RootElement.GetProperty("mode").GetString());
+        }
+
+        string csv = dir.File("results.csv");
+        CliRun finetune = CliRun.Of("finetune", model, "--labels", "50", "--freeze", "1", "--epochs", "3", "--baseline", "--quiet",
+            "--results", csv, "--data-dir", data);
+        Assert.True(finetune.ExitCode == 0, finetune.Error + finetune.Output);
+        Assert.Contains("labelled 50 of mnist/train-10k (0:5 1:5 2:5 3:5 4:5 5:5 6:5 7:5 8:5 9:5)", finetune.Output, StringComparison.Ordinal);
+        Assert.Contains("pretrained: 784-32-16-10, lowest 1 layers frozen", finetune.Output, StringComparison.Ordinal);
+        Assert.Contains("scratch test accuracy", finetune.Output, StringComparison.Ordinal);
+        Assert.Contains("true\\pred", finetune.Output, StringComparison.Ordinal);
+        Assert.Contains("pretraining lowers the test error by", finetune.Output, StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Equal(3, rows.Length);
+        Assert.Contains(",50,pretrained,1,3,", rows[1], StringComparison.Ordinal);
+        Assert.Contains(",50,scratch,0,3,", rows[2], StringComparison.Ordinal);
+
+        CliRun probe = CliRun.Of("probe", model, "--labels", "200", "--epochs", "2", "--k", "3", "--data-dir", data);
+        Assert.True(probe.ExitCode == 0, probe.Error + probe.Output);
+        Assert.Contains("codes    16 values per sample; 200 labelled training codes, 10000 test codes", probe.Output, StringComparison.Ordinal);
+        Assert.Contains("linear probe (2 epochs", probe.Output, StringComparison.Ordinal);
+        Assert.Contains("3-NN test accuracy", probe.Output, StringComparison.Ordinal);
+
+        CliRun tooMany = CliRun.Of("finetune", model, "--freeze", "3", "--labels", "20", "--epochs", "1", "--data-dir", data);
+        Assert.Equal(1, tooMany.ExitCode);
+        Assert.Contains("--freeze: the encoder has 2 layers", tooMany.Error, StringComparison.Ordinal);
+        CliRun noLabels = CliRun.Of("finetune", model, "--labels", "0", "--data-dir", data);
+        Assert.Equal(1, noLabels.ExitCode);
+        Assert.Contains("--labels: 0 is outside 1..400", noLabels.Error, StringComparison.Ordinal);
+    }
+}
