@@ -21,6 +21,7 @@ internal static class PretrainCommand
     public static Command Create()
     {
         var common = new CommonOptions();
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings (see recipes/pretraining/); --dataset, --train-limit, --seed and --device override it, the other flags are ignored." };
         var output = new Option<string>("--out", "-o") { Description = "Model directory to write (model.json, weights.bin, recipe.json, pretraining.json, layers/<k>/history.csv).", Required = true };
         var layers = new Option<string>("--layers") { Description = "Sizes from the input to the code; one layer is pretrained per step.", DefaultValueFactory = _ => "784,500,250,100" };
         var activation = EnumOption.Create<Activation>("--activation", "Activation of every pretrained layer (default sigmoid).");
@@ -33,49 +34,77 @@ internal static class PretrainCommand
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of each layer.", DefaultValueFactory = _ => 1e-3 };
         var mode = EnumOption.Create<PretrainingMode>("--mode", "separate_autoencoders: train shallow autoencoders on cached codes and stack them; frozen_stack: one deep stack, outer layers frozen (default separate_autoencoders).");
         var fineTuneEpochs = new Option<int>("--finetune-epochs") { Description = "End-to-end fine-tuning of the assembled autoencoder afterwards (0 = none).", DefaultValueFactory = _ => 0 };
-        var dataset = new Option<string>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist); labels are not used.", DefaultValueFactory = _ => "mnist" };
+        var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist; default mnist); labels are not used." };
         var trainLimit = new Option<long?>("--train-limit") { Description = "Pretrain on the first N training samples only." };
 
         var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
         {
-            output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit,
+            recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit,
         };
         common.AddTo(command);
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
-            int seed = parse.GetValue(common.Seed) ?? 0;
-            var layerTraining = new TrainerOptions
+            LayerwisePretrainingOptions options;
+            DataSource source;
+            int seed;
+            if (parse.GetValue(recipeOption) is string recipePath)
             {
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                Seed = seed,
-                Progress = ProgressMode.Silent,
-                Device = parse.GetValue(common.Device) ?? "cpu",
-                Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
-            };
-            var objective = new Objective
+                // The recipe holds every layer's settings; only the data and the device can be overridden.
+                PretrainingRecipe recipe = PretrainingRecipe.Load(recipePath);
+                string device = parse.GetValue(common.Device) ?? "cpu";
+                int? seedOverride = parse.GetValue(common.Seed);
+                options = recipe.Pretraining with
+                {
+                    LayerSettings = [.. recipe.Pretraining.LayerSettings.Select(l => l with { Training = l.Training with { Progress = ProgressMode.Silent, Device = device, Seed = seedOverride ?? l.Training.Seed } })],
+                    FineTune = recipe.Pretraining.FineTune is TrainerOptions f ? f with { Progress = ProgressMode.Silent, Device = device } : null,
+                    Log = stdout.WriteLine,
+                };
+                source = recipe.Data with
+                {
+                    Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
+                    TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
+                };
+                seed = parse.GetValue(common.Seed) ?? options.Layer(0).Training.Seed;
+            }
+            else
             {
-                Reconstruction = new BinaryCrossEntropy(),
-                Penalties = Penalties(parse.GetValue(l1), parse.GetValue(kl), parse.GetValue(contractive)),
-                Corruption = ParseNoise(parse.GetValue(noise)),
-            };
-            int fineTune = parse.GetValue(fineTuneEpochs);
-            var options = new LayerwisePretrainingOptions
-            {
-                Layers = ParseLayers(parse.GetValue(layers)!),
-                LayerSettings = [new PretrainingLayer { Activation = parse.GetValue(activation) ?? Activation.Sigmoid, Objective = objective, Training = layerTraining }],
-                Mode = parse.GetValue(mode) ?? PretrainingMode.SeparateAutoencoders,
-                FineTune = fineTune > 0 ? layerTraining with { Epochs = fineTune } : null,
-                Log = stdout.WriteLine,
-            };
+                seed = parse.GetValue(common.Seed) ?? 0;
+                var layerTraining = new TrainerOptions
+                {
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batchSize),
+                    Seed = seed,
+                    Progress = ProgressMode.Silent,
+                    Device = parse.GetValue(common.Device) ?? "cpu",
+                    Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
+                };
+                var layerObjective = new Objective
+                {
+                    Reconstruction = new BinaryCrossEntropy(),
+                    Penalties = Penalties(parse.GetValue(l1), parse.GetValue(kl), parse.GetValue(contractive)),
+                    Corruption = ParseNoise(parse.GetValue(noise)),
+                };
+                int fineTune = parse.GetValue(fineTuneEpochs);
+                options = new LayerwisePretrainingOptions
+                {
+                    Layers = ParseLayers(parse.GetValue(layers)!),
+                    LayerSettings = [new PretrainingLayer { Activation = parse.GetValue(activation) ?? Activation.Sigmoid, Objective = layerObjective, Training = layerTraining }],
+                    Mode = parse.GetValue(mode) ?? PretrainingMode.SeparateAutoencoders,
+                    FineTune = fineTune > 0 ? layerTraining with { Epochs = fineTune } : null,
+                    Log = stdout.WriteLine,
+                };
+                source = new DataSource { Dataset = parse.GetValue(dataset) ?? "mnist", TrainLimit = parse.GetValue(trainLimit) };
+            }
+
             options.Validate();
-            var source = new DataSource { Dataset = parse.GetValue(dataset), TrainLimit = parse.GetValue(trainLimit) };
+            Objective objective = options.Layer(0).Objective;
+            TrainerOptions layerTraining0 = options.Layer(0).Training;
 
             common.ConfigureRuntime(parse, seed);
             using TensorDataset train = DataSourceLoader.Load(source, DatasetSplit.Train, common.DatasetOptions(parse, stdout));
             stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}, labels not used");
-            stdout.WriteLine($"stack    {string.Join("-", options.Layers)} {ModeName(options.Mode)}, objective {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining.Epochs} epochs per layer");
+            stdout.WriteLine($"stack    {string.Join("-", options.Layers)} {ModeName(options.Mode)}, layer 1: {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining0.Epochs} epochs");
             LayerwisePretrainingResult result = LayerwisePretrainer.Pretrain(train, options);
             using DenseAutoencoder model = result.Model;
 
@@ -84,12 +113,12 @@ internal static class PretrainCommand
             {
                 Model = result.Config,
                 Objective = objective,
-                Training = layerTraining,
+                Training = layerTraining0,
                 Data = DataFingerprint.Of(train),
                 ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
             }, result.FineTuneHistory);
             trained.Save(directory);
-            new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = result.Config, Objective = objective, Training = layerTraining, Data = source });
+            new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = result.Config, Objective = objective, Training = layerTraining0, Data = source });
             AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(options, JsonDefaults.Options));
             for (int k = 0; k < result.LayerHistories.Count; k++)
             {
@@ -99,7 +128,7 @@ internal static class PretrainCommand
             }
 
             var plain = new Objective { Reconstruction = new BinaryCrossEntropy() };
-            using var evaluator = new Trainer(model, plain, new TrainerOptions { Progress = ProgressMode.Silent, Device = layerTraining.Device });
+            using var evaluator = new Trainer(model, plain, new TrainerOptions { Progress = ProgressMode.Silent, Device = layerTraining0.Device });
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train    reconstruction bce {evaluator.Evaluate(train)["loss"]:G5} (deep autoencoder, clean inputs)"));
             stdout.WriteLine($"saved    {directory}");
             return 0;

@@ -52,4 +52,55 @@ public sealed class PretrainingCommandTests
         Assert.Equal(1, noLabels.ExitCode);
         Assert.Contains("--labels: 0 is outside 1..400", noLabels.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_pretraining_recipe_gives_each_layer_its_own_objective()
+    {
+        using var dir = new TempDirectory();
+        string recipe = dir.Write("stack.json", """
+            {
+              "name": "tiny-stack",
+              "pretraining": {
+                "layers": [784, 24, 8],
+                "layerSettings": [
+                  { "activation": "sigmoid",
+                    "objective": { "reconstruction": { "kind": "bce" }, "corruption": { "kind": "masking", "fraction": 0.3 } },
+                    "training": { "epochs": 1, "batchSize": 50, "optimizer": { "learningRate": 0.005 } } },
+                  { "activation": "sigmoid",
+                    "objective": { "reconstruction": { "kind": "bce" },
+                                   "penalties": [ { "kind": "kl_sparsity", "target": 0.1, "weight": 0.1 },
+                                                  { "kind": "contractive", "method": "closed_form", "weight": 0.001 } ] },
+                    "training": { "epochs": 2, "batchSize": 50, "optimizer": { "learningRate": 0.005 } } }
+                ]
+              },
+              "data": { "dataset": "mnist", "trainLimit": 200 }
+            }
+            """);
+        string model = dir.File("m");
+        CliRun run = CliRun.Of("pretrain", "--recipe", recipe, "-o", model, "--data-dir", TestData.DatasetsRoot);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("200 samples", run.Output, StringComparison.Ordinal);
+        string[] layer1 = File.ReadAllLines(Path.Combine(model, "layers", "1", "history.csv"));
+        string[] layer2 = File.ReadAllLines(Path.Combine(model, "layers", "2", "history.csv"));
+        Assert.Equal(2, layer1.Length);
+        Assert.Equal(3, layer2.Length);
+        Assert.DoesNotContain("kl_sparsity", layer1[0], StringComparison.Ordinal);
+        Assert.Contains("kl_sparsity", layer2[0], StringComparison.Ordinal);
+        Assert.Contains("contractive", layer2[0], StringComparison.Ordinal);
+
+        string bad = dir.Write("bad.json", """{ "pretraining": { "layers": [784, 24, 8], "layerSettings": [ {}, {}, {} ] } }""");
+        CliRun refused = CliRun.Of("pretrain", "--recipe", bad, "-o", dir.File("x"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("layerSettings needs one entry per encoder layer (2)", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_stacked_denoising_recipe_parses()
+    {
+        string path = Path.Combine(AutoEncoders.Tests.Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "pretraining", "sdae-784-500-250-100.json");
+        var recipe = AutoEncoders.Training.Pretraining.PretrainingRecipe.Load(path);
+        Assert.Equal([784, 500, 250, 100], recipe.Pretraining.Layers);
+        Assert.Equal(3, recipe.Pretraining.LayerSettings.Count);
+        Assert.All(recipe.Pretraining.LayerSettings, l => Assert.NotNull(l.Objective.Corruption));
+    }
 }
