@@ -34,6 +34,9 @@ public static class AeApplication
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(InterpolateCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         return root;
     }
 

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AutoEncoders.Data;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
+using AutoEncoders.Objectives;
+using AutoEncoders.Objectives.Corruptions;
+using AutoEncoders.Persistence;
+using AutoEncoders.Training;
+using AutoEncoders.Training.Pretraining;
+
+namespace AutoEncoders.Cli.Commands;
+
+/// <summary>`ae pretrain`: greedy layer-wise pretraining of a (stacked denoising) dense autoencoder into a model directory.</summary>
+internal static class PretrainCommand
+{
+    /// <summary>File in the model directory that records the pretraining settings.</summary>
+    public const string SettingsFile = "pretraining.json";
+
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings (see recipes/pretraining/); --dataset, --train-limit, --seed and --device override it, the other flags are ignored." };
+        var output = new Option<string>("--out", "-o") { Description = "Model directory to write (model.json, weights.bin, recipe.json, pretraining.json, layers/<k>/history.csv).", Required = true };
+        var layers = new Option<string>("--layers") { Description = "Sizes from the input to the code; one layer is pretrained per step.", DefaultValueFactory = _ => "784,500,250,100" };
+        var activation = EnumOption.Create<Activation>("--activation", "Activation of every pretrained layer (default sigmoid).");
+        var noise = new Option<string?>("--noise") { Description = "Corruption for every layer (stacked denoising): masking:0.25, gaussian:0.3, salt_and_pepper:0.1, or none." };
+        var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on each layer's code with this weight (sparse)." };
+        var kl = new Option<string?>("--kl") { Description = "Add a KL sparsity penalty RHO:WEIGHT on each layer's code, e.g. 0.05:0.1 (sparse)." };
+        var contractive = new Option<double?>("--contractive") { Description = "Add a closed-form contractive penalty with this weight on each layer." };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per layer.", DefaultValueFactory = _ => 10 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
+        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of each layer.", DefaultValueFactory = _ => 1e-3 };
+        var mode = EnumOption.Create<PretrainingMode>("--mode", "separate_autoencoders: train shallow autoencoders on cached codes and stack them; frozen_stack: one deep stack, outer layers frozen (default separate_autoencoders).");
+        var fineTuneEpochs = new Option<int>("--finetune-epochs") { Description = "End-to-end fine-tuning of the assembled autoencoder afterwards (0 = none).", DefaultValueFactory = _ => 0 };
+        var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist; default mnist); labels are not used." };
+        var trainLimit = new Option<long?>("--train-limit") { Description = "Pretrain on the first N training samples only." };
+
+        var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
+        {
+            recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit,
+        };
+        common.AddTo(command);
+        command.SetAction(parse =>
+        {
+            TextWriter stdout = parse.InvocationConfiguration.Output;
+            LayerwisePretrainingOptions options;
+            DataSource source;
+            int seed;
+            if (parse.GetValue(recipeOption) is string recipePath)
+            {
+                // The recipe holds every layer's settings; only the data and the device can be overridden.
+                PretrainingRecipe recipe = PretrainingRecipe.Load(recipePath);
+                string device = parse.GetValue(common.Device) ?? "cpu";
+                int? seedOverride = parse.GetValue(common.Seed);
+                options = recipe.Pretraining with
+                {
+                    LayerSettings = [.. recipe.Pretraining.LayerSettings.Select(l => l with { Training = l.Training with { Progress = ProgressMode.Silent, Device = device, Seed = seedOverride ?? l.Training.Seed } })],
+                    FineTune = recipe.Pretraining.FineTune is TrainerOptions f ? f with { Progress = ProgressMode.Silent, Device = device } : null,
+                    Log = stdout.WriteLine,
+                };
+                source = recipe.Data with
+                {
+                    Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
+                    TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
+                };
+                seed = parse.GetValue(common.Seed) ?? options.Layer(0).Training.Seed;
+            }
+            else
+            {
+                seed = parse.GetValue(common.Seed) ?? 0;
+                var layerTraining = new TrainerOptions
+                {
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batchSize),
+                    Seed = seed,
+                    Progress = ProgressMode.Silent,
+                    Device = parse.GetValue(common.Device) ?? "cpu",
+                    Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
+                };
+                var layerObjective = new Objective
+                {
+                    Reconstruction = new BinaryCrossEntropy(),
+                    Penalties = Penalties(parse.GetValue(l1), parse.GetValue(kl), parse.GetValue(contractive)),
+                    Corruption = ParseNoise(parse.GetValue(noise)),
+                };
+                int fineTune = parse.GetValue(fineTuneEpochs);
+                options = new LayerwisePretrainingOptions
+                {
+                    Layers = ParseLayers(parse.GetValue(layers)!),
+                    LayerSettings = [new PretrainingLayer { Activation = parse.GetValue(activation) ?? Activation.Sigmoid, Objective = layerObjective, Training = layerTraining }],
+                    Mode = parse.GetValue(mode) ?? PretrainingMode.SeparateAutoencoders,
+                    FineTune = fineTune > 0 ? layerTraining with { Epochs = fineTune } : null,
+                    Log = stdout.WriteLine,
+                };
+                source = new DataSource { Dataset = parse.GetValue(dataset) ?? "mnist", TrainLimit = parse.GetValue(trainLimit) };
+            }
+
+            options.Validate();
+            Objective objective = options.Layer(0).Objective;
+            TrainerOptions layerTraining0 = options.Layer(0).Training;
+
+            common.ConfigureRuntime(parse, seed);
+            using TensorDataset train = DataSourceLoader.Load(source, DatasetSplit.Train, common.DatasetOptions(parse, stdout));
+            stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}, labels not used");
+            stdout.WriteLine($"stack    {string.Join("-", options.Layers)} {ModeName(options.Mode)}, layer 1: {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining0.Epochs} epochs");
+            LayerwisePretrainingResult result = LayerwisePretrainer.Pretrain(train, options);
+            using DenseAutoencoder model = result.Model;
+
+            string directory = parse.GetValue(output)!;
+            var trained = new TrainedAutoencoder(model, new ModelManifest
+            {
+                Model = result.Config,
+                Objective = objective,
+                Training = layerTraining0,
+                Data = DataFingerprint.Of(train),
+                ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
+            }, result.FineTuneHistory);
+            trained.Save(directory);
+            new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = result.Config, Objective = objective, Training = layerTraining0, Data = source });
+            AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(options, JsonDefaults.Options));
+            for (int k = 0; k < result.LayerHistories.Count; k++)
+            {
+                string layerDirectory = Path.Combine(directory, "layers", (k + 1).ToString(CultureInfo.InvariantCulture));
+                Directory.CreateDirectory(layerDirectory);
+                result.LayerHistories[k].Save(layerDirectory);
+            }
+
+            var plain = new Objective { Reconstruction = new BinaryCrossEntropy() };
+            using var evaluator = new Trainer(model, plain, new TrainerOptions { Progress = ProgressMode.Silent, Device = layerTraining0.Device });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train    reconstruction bce {evaluator.Evaluate(train)["loss"]:G5} (deep autoencoder, clean inputs)"));
+            stdout.WriteLine($"saved    {directory}");
+            return 0;
+        });
+        return command;
+    }
+
+    internal static int[] ParseLayers(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected positive integers such as 784,500,250,100."))
+            .ToArray();
+
+    private static string ModeName(PretrainingMode mode) => mode == PretrainingMode.FrozenStack ? "frozen stack" : "separate autoencoders";
+
+    private static List<LossTerm> Penalties(double? l1, string? kl, double? contractive)
+    {
+        var penalties = new List<LossTerm>();
+        if (l1 is double w)
+        {
+            penalties.Add(new L1ActivityPenalty { Weight = w });
+        }
+
+        if (kl is not null)
+        {
+            string[] parts = kl.Split(':');
+            if (parts.Length != 2
+                || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double rho)
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double beta))
+            {
+                throw new ArgumentException($"--kl: '{kl}' is not RHO:WEIGHT, e.g. 0.05:0.1.");
+            }
+
+            penalties.Add(new KlSparsityPenalty { Target = rho, Weight = beta });
+        }
+
+        if (contractive is double c)
+        {
+            penalties.Add(new ContractivePenalty { Method = JacobianMethod.ClosedForm, Weight = c });
+        }
+
+        return penalties;
+    }
+
+    private static Corruption? ParseNoise(string? noise)
+    {
+        if (noise is null or "none")
+        {
+            return null;
+        }
+
+        string[] parts = noise.Split(':', 2);
+        double amount = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+            ? a
+            : throw new ArgumentException($"--noise: '{noise}' is not KIND:AMOUNT, e.g. masking:0.25.");
+        return parts[0] switch
+        {
+            "gaussian" => new GaussianNoise { Factor = amount },
+            "masking" => new MaskingNoise { Fraction = amount },
+            "salt_and_pepper" or "salt-and-pepper" => new SaltAndPepperNoise { Fraction = amount },
+            string other => throw new ArgumentException($"--noise: '{other}' is not known; expected masking, gaussian, salt_and_pepper or none."),
+        };
+    }
+}
