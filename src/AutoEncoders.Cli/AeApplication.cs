@@ -32,6 +32,8 @@ public static class AeApplication
         root.Subcommands.Add(SequenceAnomalyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(IndexCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root;
     }
 
