@@ -34,6 +34,7 @@ public static class AeApplication
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(DetectCommand.Create());
         return root;
     }
 
