@@ -92,8 +92,14 @@ internal static class DetectCommand
                 normal = normalizer?.Transform(normalRaw) ?? normalRaw;
                 settings = new DetectorFile
                 {
-                    Kind = DetectorFile.Table, Threshold = 0, Rule = "", Columns = raw.ColumnNames, IgnoredColumns = ignored,
-                    LabelColumn = parse.GetValue(labelColumn), NormalClass = normalName, Normalizer = normalizer?.Kind,
+                    Kind = DetectorFile.Table,
+                    Threshold = 0,
+                    Rule = "",
+                    Columns = raw.ColumnNames,
+                    IgnoredColumns = ignored,
+                    LabelColumn = parse.GetValue(labelColumn),
+                    NormalClass = normalName,
+                    Normalizer = normalizer?.Kind,
                 };
                 stdout.WriteLine($"data     {tablePath}: {raw.RowCount} rows, {raw.ColumnCount} feature columns; {normal.shape[0]} normal rows; normalisation {normalizer?.Kind ?? "none"}");
             }

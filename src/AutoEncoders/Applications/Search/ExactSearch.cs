@@ -7,6 +7,7 @@ namespace AutoEncoders.Applications.Search;
 /// Exact k-nearest-neighbour search of float codes, vectorised: the collection is read in chunks, each chunk's
 /// distances to a block of queries come from one matrix product (‖q − x‖² = ‖q‖² − 2 q·x + ‖x‖²; cosine distance
 /// 1 − q̂·x̂), and a running top-k is merged chunk by chunk, so memory stays bounded for millions of items.
+/// Euclidean distances returned are recomputed directly for the k winners, so they are exact to float precision.
 /// </summary>
 public static class ExactSearch
 {
@@ -42,39 +43,38 @@ public static class ExactSearch
         }
 
         int kk = (int)Math.Min(k, n);
+        bool cosine = metric == DistanceMetric.Cosine;
         long queryBlock = Math.Clamp(BlockValues / Math.Min(n, 65536), 1, Math.Max(1, q));
         long chunk = Math.Max(1, Math.Min(n, BlockValues / queryBlock));
         var indices = new long[q][];
         var distances = new float[q][];
         using var noGrad = torch.no_grad();
+
+        // Per item, once: ‖x‖² (Euclidean) or 1/‖x‖ (cosine). A query's own ‖q‖² does not change its ranking, so
+        // items are ranked by ‖x‖² − 2 q·x (one fused addmm) and the winners' exact distances recomputed at the end.
+        Tensor itemTerms = cosine ? items.norm(1).clamp_min(1e-12).reciprocal() : items.square().sum(1);
         for (long start = 0; start < q; start += queryBlock)
         {
             using var blockScope = torch.NewDisposeScope();
             long size = Math.Min(queryBlock, q - start);
             Tensor block = asked.narrow(0, start, size);
-            if (metric == DistanceMetric.Cosine)
+            if (cosine)
             {
                 block = Normalise(block);
             }
 
-            Tensor blockNorms = block.square().sum(1, keepdim: true);
             Tensor? bestValues = null, bestIndices = null;
             for (long from = 0; from < n; from += chunk)
             {
                 long count = Math.Min(chunk, n - from);
                 Tensor part = items.narrow(0, from, count);
-                Tensor distance;
-                if (metric == DistanceMetric.Cosine)
-                {
-                    distance = 1 - block.matmul(Normalise(part).t());
-                }
-                else
-                {
-                    // Squared Euclidean by the expansion; clamped because rounding can make it slightly negative.
-                    distance = (blockNorms - (2 * block.matmul(part.t())) + part.square().sum(1).unsqueeze(0)).clamp_min(0);
-                }
+                Tensor terms = itemTerms.narrow(0, from, count).unsqueeze(0);
 
-                (Tensor values, Tensor positions) = distance.topk((int)Math.Min(kk, count), dim: 1, largest: false, sorted: true);
+                // Ranking values, smaller is nearer: ‖x‖² − 2 q·x, or −cos(q, x).
+                Tensor rank = cosine
+                    ? block.matmul(part.t()).mul_(terms).neg_()
+                    : terms.addmm(block, part.t(), beta: 1, alpha: -2);
+                (Tensor values, Tensor positions) = rank.topk((int)Math.Min(kk, count), dim: 1, largest: false, sorted: true);
                 positions = positions + from;
                 if (bestValues is null)
                 {
@@ -89,11 +89,11 @@ public static class ExactSearch
                 }
             }
 
-            Tensor final = bestValues!;
-            if (metric == DistanceMetric.Euclidean)
+            Tensor final = 1 + bestValues!;
+            if (!cosine)
             {
-                // The expansion loses digits when ‖q‖² ≈ ‖x‖² ≈ q·x (a query's own item comes out at ~1e-3, not 0):
-                // recompute the k winners' distances directly and re-sort them.
+                // Recompute the k winners' distances directly (the expansion loses digits when ‖q‖² ≈ ‖x‖² ≈ q·x)
+                // and re-sort them.
                 Tensor neighbours = items.index_select(0, bestIndices!.reshape(-1)).reshape(size, kk, d);
                 Tensor exact = (block.unsqueeze(1) - neighbours).square().sum(2).sqrt();
                 (final, Tensor order) = exact.sort(1, stable: true);
