@@ -35,6 +35,7 @@ public static class AeApplication
         root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(DetectCommand.Create());
+        root.Subcommands.Add(ReduceCommand.Create());
         return root;
     }
 
