@@ -4,13 +4,19 @@
 #   AE_THREADS=1 nohup experiments/applications/run.sh search > experiments/applications/work/search.log 2>&1 &
 # Each section writes experiments/applications/<section>.md; results.md concatenates them.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+ROOT=${AE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+# Run from a private copy of this script, so editing it during a long run cannot derail the run.
+if [ -z "${AE_RUNNER_COPY:-}" ]; then
+  copy=$(mktemp); cp "$0" "$copy"; AE_ROOT=$ROOT AE_RUNNER_COPY=1 exec bash "$copy" "$@"
+fi
+cd "$ROOT"
 HERE=experiments/applications
 WORK=$HERE/work
 mkdir -p "$WORK"
 # A private copy of the CLI, so a rebuild during a long run cannot pull the binary from under it.
-rm -rf "$WORK/bin.$1" && cp -r src/AutoEncoders.Cli/bin/Release/net10.0 "$WORK/bin.$1"
-AE="dotnet $WORK/bin.$1/ae.dll"
+SECTION=${1:-all}
+rm -rf "$WORK/bin.$SECTION" && cp -r src/AutoEncoders.Cli/bin/Release/net10.0 "$WORK/bin.$SECTION"
+AE="dotnet $WORK/bin.$SECTION/ae.dll"
 export AE_THREADS=${AE_THREADS:-1}
 
 train() { # name, extra flags...: prints the run directory
@@ -102,7 +108,7 @@ anomaly() {
     local line
     line=$($AE detect score "$WORK/anomaly-$c" --dataset fashion-mnist --split test --scores "$WORK/anomaly-$c.scores.csv" | grep '^result')
     echo "$c $line" >> "$WORK/anomaly.results.txt"
-    echo "$line" | sed -E "s/.*precision ([0-9.]+), recall ([0-9.]+), F1 ([0-9.]+); ROC-AUC ([0-9.]+), PR-AUC ([0-9.]+).*/| $c ${names[$c]} | \4 | \5 | \1 | \2 | \3 |/" >> "$out"
+    echo "$line" | sed -E "s|.*precision ([0-9.]+), recall ([0-9.]+), F1 ([0-9.]+); ROC-AUC ([0-9.]+), PR-AUC ([0-9.]+).*|\| $c ${names[$c]} \| \4 \| \5 \| \1 \| \2 \| \3 \||" >> "$out"
   done
   {
     echo
