@@ -1,0 +1,58 @@
+using System.Text.Json;
+using AutoEncoders.Persistence;
+
+namespace AutoEncoders.Cli;
+
+/// <summary>
+/// What `ae detect fit` saves next to the model (<c>detector.json</c>) so `ae detect score` treats new data exactly
+/// like the training data: the data kind, the feature columns in order, the label column and normal class, the
+/// held-out anomaly class of image data, the normaliser file, and the threshold with the rule that set it.
+/// </summary>
+internal sealed record DetectorFile
+{
+    public const string FileName = "detector.json";
+    public const string NormalizerFileName = "normalizer.json";
+    public const string Table = "table";
+    public const string Images = "images";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public required string Kind { get; init; }
+
+    public required double Threshold { get; init; }
+
+    public required string Rule { get; init; }
+
+    public IReadOnlyList<string>? Columns { get; init; }
+
+    public IReadOnlyList<string>? IgnoredColumns { get; init; }
+
+    public string? LabelColumn { get; init; }
+
+    public string? NormalClass { get; init; }
+
+    public long? AnomalyClass { get; init; }
+
+    public string? Normalizer { get; init; }
+
+    public void Save(string directory) => AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+
+    public static DetectorFile Load(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file; {directory} is not a detector written by `ae detect fit`.", path);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<DetectorFile>(File.ReadAllText(path), Json)
+                ?? throw new InvalidDataException($"{path}: expected a detector object, found null.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a detector file ({e.Message}); refit with `ae detect fit`.", e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using AutoEncoders.Evaluation;
+using AutoEncoders.Models;
+using AutoEncoders.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AutoEncoders.Applications.Anomaly;
+
+/// <summary>
+/// Flags anomalous samples (table rows or images) by how badly an autoencoder trained on normal data reconstructs
+/// them: per-feature squared errors (x − x̂)², and a total score, their mean. The threshold is a percentile of the
+/// scores of held-out normal samples, or the score that flags a target share of them (false-positive rate).
+/// </summary>
+public sealed class ReconstructionAnomalyDetector
+{
+    /// <summary>Wraps a model trained on normal samples.</summary>
+    public ReconstructionAnomalyDetector(Autoencoder model, int batchSize = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Model = model;
+        BatchSize = batchSize;
+    }
+
+    /// <summary>The autoencoder whose reconstruction errors are the scores.</summary>
+    public Autoencoder Model { get; }
+
+    /// <summary>Samples per forward pass.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The score above which a sample is anomalous; set by a calibration or directly.</summary>
+    public double? Threshold { get; set; }
+
+    /// <summary>Per-feature squared errors [N, F] (samples flattened), on the CPU, computed in evaluation mode.</summary>
+    public Tensor FeatureScores(Tensor samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            Device device = Model.parameters().First().device;
+            var parts = new List<Tensor>();
+            long n = samples.shape[0];
+            for (long start = 0; start < n; start += BatchSize)
+            {
+                long size = Math.Min(BatchSize, n - start);
+                Tensor x = samples.narrow(0, start, size).to(device).to_type(ScalarType.Float32);
+                Tensor reconstruction = Model.Reconstruct(x);
+                parts.Add((x - reconstruction).square().reshape(size, -1).cpu());
+            }
+
+            return (parts.Count == 0 ? torch.zeros(0, samples.numel() / Math.Max(1, n)) : torch.cat(parts)).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    /// <summary>One score per sample: the mean of its per-feature squared errors.</summary>
+    public double[] Score(Tensor samples)
+    {
+        using Tensor features = FeatureScores(samples);
+        return Totals(features);
+    }
+
+    /// <summary>Totals of per-feature scores [N, F]: their mean per row.</summary>
+    public static double[] Totals(Tensor featureScores)
+    {
+        ArgumentNullException.ThrowIfNull(featureScores);
+        using var scope = torch.NewDisposeScope();
+        return featureScores.mean([1]).to_type(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// Sets <see cref="Threshold"/> to the <paramref name="percentile"/>-th percentile of the scores of normal samples
+    /// the model did not train on, so about (100 − percentile)% of normal samples are flagged.
+    /// </summary>
+    public double CalibratePercentile(Tensor normalSamples, double percentile = 99.0)
+    {
+        ArgumentNullException.ThrowIfNull(normalSamples);
+        if (normalSamples.shape[0] == 0)
+        {
+            throw new ArgumentException("Calibration needs at least one normal sample; the validation set is empty.", nameof(normalSamples));
+        }
+
+        if (percentile is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "The percentile must lie between 0 and 100.");
+        }
+
+        Threshold = Percentile.Of(Score(normalSamples), percentile);
+        return Threshold.Value;
+    }
+
+    /// <summary>
+    /// Sets <see cref="Threshold"/> so that a share <paramref name="falsePositiveRate"/> of held-out normal samples
+    /// score above it (the (1 − rate) quantile of their scores).
+    /// </summary>
+    public double CalibrateFalsePositiveRate(Tensor normalSamples, double falsePositiveRate)
+    {
+        if (falsePositiveRate is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(falsePositiveRate), falsePositiveRate, "The target false-positive rate must lie strictly between 0 and 1.");
+        }
+
+        return CalibratePercentile(normalSamples, 100 * (1 - falsePositiveRate));
+    }
+
+    /// <summary>True for each sample scoring above <see cref="Threshold"/>.</summary>
+    public bool[] Detect(Tensor samples)
+    {
+        double threshold = RequireThreshold();
+        return [.. Score(samples).Select(s => s > threshold)];
+    }
+
+    /// <summary>Precision, recall, F1 at the threshold, ROC-AUC and PR-AUC of <paramref name="scores"/> against labels (true = anomaly).</summary>
+    public AnomalyDetectionReport EvaluateScores(IReadOnlyList<double> scores, IReadOnlyList<bool> isAnomaly)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(isAnomaly);
+        double threshold = RequireThreshold();
+        return new AnomalyDetectionReport(
+            threshold,
+            BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
+            BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
+            BinaryClassificationMetrics.AveragePrecision(scores, isAnomaly));
+    }
+
+    /// <summary>Scores labelled samples and reports how well the scores separate the anomalies.</summary>
+    public AnomalyDetectionReport Evaluate(Tensor samples, IReadOnlyList<bool> isAnomaly) => EvaluateScores(Score(samples), isAnomaly);
+
+    /// <summary>
+    /// Writes one row per sample to CSV (atomically): index, score, the anomaly label when known, whether it is
+    /// flagged, then the per-feature errors named <c>error_&lt;feature&gt;</c> when given.
+    /// </summary>
+    public static void WriteScores(string path, IReadOnlyList<double> scores, double? threshold, IReadOnlyList<bool>? isAnomaly = null, Tensor? featureScores = null, IReadOnlyList<string>? featureNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        float[]? features = featureScores?.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        int width = featureScores is null ? 0 : (int)featureScores.shape[1];
+        var text = new StringBuilder("index,score");
+        text.Append(isAnomaly is null ? "" : ",anomaly").Append(threshold is null ? "" : ",flagged");
+        for (int f = 0; f < width; f++)
+        {
+            text.Append(",error_").Append(featureNames is null ? f.ToString(CultureInfo.InvariantCulture) : featureNames[f]);
+        }
+
+        text.Append('\n');
+        for (int i = 0; i < scores.Count; i++)
+        {
+            text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',').Append(scores[i].ToString("R", CultureInfo.InvariantCulture));
+            if (isAnomaly is not null)
+            {
+                text.Append(isAnomaly[i] ? ",1" : ",0");
+            }
+
+            if (threshold is double t)
+            {
+                text.Append(scores[i] > t ? ",1" : ",0");
+            }
+
+            for (int f = 0; f < width; f++)
+            {
+                text.Append(',').Append(features![(i * width) + f].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            text.Append('\n');
+        }
+
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private double RequireThreshold() => Threshold ??
+        throw new InvalidOperationException("The detector has no threshold yet: calibrate it on held-out normal samples, or set Threshold.");
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AutoEncoders.Applications.Search;
+
+namespace AutoEncoders.Tests.Cli;
+
+public sealed class SearchCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Builds_appends_searches_and_evaluates_an_index_of_mnist_images()
+    {
+        string index = _temp.File("mnist.aeidx");
+        string[] test = ["--images", TestData.MnistTestImages, "--labels", TestData.MnistTestLabels];
+        string[] train = ["--images", TestData.MnistTrain10kImages, "--labels", TestData.MnistTrain10kLabels];
+
+        CliRun build = CliRun.Of(["index", "build", "--representation", "pca", "--dims", "20", "-o", index, "--limit", "300", .. test]);
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Contains("wrote 300 pca vectors of 20 values with labels", build.Output, StringComparison.Ordinal);
+        CliRun append = CliRun.Of(["index", "append", index, "--limit", "200", .. train]);
+        Assert.True(append.ExitCode == 0, append.Error);
+        Assert.Contains("appended 200 items", append.Output, StringComparison.Ordinal);
+        using (CodeIndex loaded = CodeIndex.Load(index))
+        {
+            Assert.Equal(500, loaded.Count);
+            Assert.EndsWith(":199", loaded.Ids![499], StringComparison.Ordinal);
+        }
+
+        string png = _temp.File("search.png");
+        CliRun search = CliRun.Of(["search", index, "--query", "3,42", "-k", "4", "--png", png, .. test]);
+        Assert.True(search.ExitCode == 0, search.Error);
+        Match first = Regex.Match(search.Output, @"query 3 \(\d\):\s+1\. idx:\S+t10k-images-idx3-ubyte\.gz:3\s+distance (\S+)");
+        Assert.True(first.Success, search.Output);
+        Assert.InRange(double.Parse(first.Groups[1].Value, CultureInfo.InvariantCulture), 0, 1e-3);
+        Assert.Matches(@"query 42 \(\d\):\s+1\. idx:\S+:42\s", search.Output);
+        Assert.True(new FileInfo(png).Length > 1000);
+
+        CliRun evaluate = CliRun.Of(["search", index, "--evaluate", "300", "--leave-one-out", "-k", "5", .. test]);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        double precision = double.Parse(Regex.Match(evaluate.Output, @"precision@5 (\d\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(precision, 0.6, 0.99);
+
+        CliRun missing = CliRun.Of(["search", _temp.File("none.aeidx"), .. test]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no such index file", missing.Error, StringComparison.Ordinal);
+    }
+}
