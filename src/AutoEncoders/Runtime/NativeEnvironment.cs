@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace AutoEncoders.Runtime;
 
 /// <summary>
-/// Sets variables in the native process environment, where libtorch reads them. On Unix,
+/// The C library's environment, which native libraries (libtorch, oneDNN) read with getenv. On Unix,
 /// <see cref="Environment.SetEnvironmentVariable(string, string?)"/> changes only .NET's own copy.
 /// </summary>
-internal static class NativeEnvironment
+internal static partial class NativeEnvironment
 {
     /// <summary>Sets <paramref name="name"/> unless the user already did (in either environment).</summary>
     public static void SetDefault(string name, string value)
@@ -18,7 +18,7 @@ internal static class NativeEnvironment
 
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            _ = SetEnv(NullTerminated(name), NullTerminated(value), overwrite: 0);
+            _ = SetEnv(name, value, overwrite: 0);
         }
         else
         {
@@ -26,9 +26,7 @@ internal static class NativeEnvironment
         }
     }
 
-    [DllImport("libc", EntryPoint = "setenv")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int SetEnv(byte[] name, byte[] value, int overwrite);
-
-    private static byte[] NullTerminated(string text) => System.Text.Encoding.UTF8.GetBytes(text + '\0');
+    /// <summary>POSIX setenv: 0 on success.</summary>
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int SetEnv(string name, string value, int overwrite);
 }

@@ -10,8 +10,26 @@ namespace AutoEncoders.Runtime;
 /// </summary>
 public static partial class TorchRuntime
 {
+    /// <summary>The name of oneDNN's environment variable that caps the instruction set its kernels use.</summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
+
     private static readonly Lock Gate = new();
+    private static readonly string? OneDnnIsaInForce = CapOneDnnIsa();
     private static bool s_loaded;
+
+    /// <summary>
+    /// The oneDNN instruction-set cap in force for this process (<see cref="OneDnnIsaVariable"/>): "AVX" unless
+    /// the environment set another value before start.
+    /// </summary>
+    /// <remarks>
+    /// libtorch 2.10's oneDNN 3.7.1 computes wrong float32 gradients of conv2d with respect to its input (and
+    /// wrong conv_transpose2d) with its AVX2 and AVX-512 kernels on this project's machines (AMD EPYC with
+    /// AVX-512 BF16/VNNI): relative errors of 0.6 to 1 against float64 and sometimes NaN, for 16→1 channels at
+    /// 28×28 (AVX2) and also 16→8 at 14×14 and 8→8 at 7×7 (AVX-512); forward passes and weight gradients are
+    /// right. With oneDNN capped at AVX (or SSE4.1) the errors are 5e-7. Matrix products do not go through oneDNN
+    /// and keep their speed; convolutions are slower but right.
+    /// </remarks>
+    public static string? OneDnnIsa => OneDnnIsaInForce;
 
     /// <summary>The .NET random source seeded together with torch.</summary>
     public static Random Random { get; private set; } = new();
@@ -112,6 +130,28 @@ public static partial class TorchRuntime
         }
 
         throw new ArgumentException($"Device '{device}' is not known: expected 'cpu', 'cuda' or 'cuda:N'.", nameof(device));
+    }
+
+    /// <summary>
+    /// Sets <see cref="OneDnnIsaVariable"/> to AVX in the native environment (what oneDNN reads when its first
+    /// kernel is made) unless it is already set; .NET's own Environment.SetEnvironmentVariable does not reach
+    /// native getenv on Unix.
+    /// </summary>
+    private static string? CapOneDnnIsa()
+    {
+        string? existing = Environment.GetEnvironmentVariable(OneDnnIsaVariable);
+        if (!string.IsNullOrEmpty(existing))
+        {
+            return existing;
+        }
+
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            return NativeEnvironment.SetEnv(OneDnnIsaVariable, "AVX", 0) == 0 ? "AVX" : null;
+        }
+
+        Environment.SetEnvironmentVariable(OneDnnIsaVariable, "AVX");
+        return "AVX";
     }
 
     /// <summary>Why libtorch did not load, in one sentence, found by loading the native wrapper directly.</summary>

@@ -50,14 +50,17 @@ public sealed record OptimizerOptions
         }
     }
 
-    /// <summary>Builds the optimiser over <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Builds the optimiser over <paramref name="parameters"/>: Adam and AdamW with a fused one-pass step on CPU
+    /// (<see cref="Optimizers.Adam"/>), SGD and RMSprop from TorchSharp.
+    /// </summary>
     public optim.Optimizer Create(IEnumerable<Parameter> parameters)
     {
         Validate();
         return Kind switch
         {
-            OptimizerKind.Adam => torch.optim.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
-            OptimizerKind.AdamW => torch.optim.AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
+            OptimizerKind.Adam => new Optimizers.Adam(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
+            OptimizerKind.AdamW => new Optimizers.AdamW(parameters, LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
             OptimizerKind.Sgd => torch.optim.SGD(parameters, LearningRate, Momentum, dampening: 0, WeightDecay, Nesterov),
             OptimizerKind.RmsProp => torch.optim.RMSProp(parameters, LearningRate, alpha: 0.99, eps: Epsilon, weight_decay: WeightDecay, momentum: Momentum),
             _ => throw new ArgumentException($"optimizer.kind {Kind} is not known."),
