@@ -37,9 +37,21 @@ public sealed class LayerwisePretrainerTests(MnistFixture mnist) : IClassFixture
         LayerwisePretrainer.TrainStackStage(stack, 0, data.Features, data.Features, options.Layer(0));
         Dictionary<string, Tensor> before = stack.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
 
+        // Stage 0 left gradients on the outer pair; had stage 1 not frozen them, backpropagating through the outer
+        // decoder would add to them, so they must come out of stage 1 untouched too.
+        Dictionary<string, Tensor> gradientsBefore = stack.named_parameters().Where(p => p.parameter.grad is not null)
+            .ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        Assert.Contains("decoder.2.weight", gradientsBefore.Keys);
+
         Tensor cached = LayerwisePretrainer.EncodeThrough(stack, data.Features, 1);
         LayerwisePretrainer.TrainStackStage(stack, 1, cached, data.Features, options.Layer(1));
         Dictionary<string, Tensor> after = stack.state_dict();
+        Dictionary<string, Tensor> parametersAfter = stack.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        Assert.Equal(["decoder.2.bias", "decoder.2.weight", "encoder.0.bias", "encoder.0.weight"], gradientsBefore.Keys.Order());
+        foreach ((string name, Tensor gradient) in gradientsBefore)
+        {
+            Assert.True(gradient.equal(parametersAfter[name].grad!).all().item<bool>(), $"{name} received gradient in stage 1 although frozen");
+        }
 
         // Stage 1 trains encoder.1 and its mirror decoder.1 (of 3); encoder.0/decoder.2 (outer, frozen) and the
         // untouched innermost pair encoder.2/decoder.0 must not move by a single bit.
