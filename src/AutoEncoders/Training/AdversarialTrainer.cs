@@ -76,7 +76,8 @@ public class AdversarialTrainer : Trainer
         // (2) Discriminator phase: prior draws are "real", data codes "fake".
         ZeroAll(optimizers);
         (Tensor discriminatorLoss, Tensor accuracy) = DiscriminatorLoss(_model.Encode(target).detach(), labels, PriorGenerator);
-        // (3) is computed after (2)'s update; both are read to the host once, after the step.
+        // The adversarial losses are read to the host once per step, with the generator's: a non-finite
+        // discriminator loss is reported before the generator update, but after its own.
         discriminatorLoss.backward();
         ClipGradients(_model.DiscriminatorParameters);
         optimizers[1].step();
