@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
+using AutoEncoders.Models.Adversarial;
 using AutoEncoders.Models.Variational;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
@@ -32,7 +33,10 @@ internal static class EvalCommand
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
             using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
-            using var trainer = new Trainer(trained.Model, trained.Manifest.Objective, (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent });
+            TrainerOptions options = (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent };
+            using Trainer trainer = trained.Model is AdversarialAutoencoder adversarial
+                ? new AdversarialTrainer(adversarial, trained.Manifest.Objective, options)
+                : new Trainer(trained.Model, trained.Manifest.Objective, options);
             var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
             if (trained.Model is VariationalAutoencoder vae)
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
+using AutoEncoders.Models.Adversarial;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Variational;
 using AutoEncoders.Objectives;
@@ -114,7 +115,10 @@ internal static class TrainCommand
         stdout.WriteLine($"model    {recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
         stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
 
-        using var trainer = new Trainer(model, recipe.Objective, recipe.Training with { Progress = ProgressMode.Silent }) { CheckpointPath = run.CheckpointPath };
+        TrainerOptions options = recipe.Training with { Progress = ProgressMode.Silent };
+        using Trainer trainer = model is AdversarialAutoencoder adversarial
+            ? new AdversarialTrainer(adversarial, recipe.Objective, options) { CheckpointPath = run.CheckpointPath }
+            : new Trainer(model, recipe.Objective, options) { CheckpointPath = run.CheckpointPath };
         if (recipe.Training.Progress != ProgressMode.Silent)
         {
             // A live bar only on the real console; captured output gets one line per epoch.

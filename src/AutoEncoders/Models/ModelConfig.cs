@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AutoEncoders.Models.Adversarial;
 using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
@@ -15,6 +16,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(ConvolutionalAutoencoderConfig), "convolutional")]
 [JsonDerivedType(typeof(SequenceAutoencoderConfig), "sequence")]
 [JsonDerivedType(typeof(VariationalAutoencoderConfig), "vae")]
+[JsonDerivedType(typeof(AdversarialAutoencoderConfig), "adversarial")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

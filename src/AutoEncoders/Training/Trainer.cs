@@ -68,6 +68,9 @@ public class Trainer : IDisposable
     /// <summary>Global optimisation steps taken.</summary>
     public long Step => _state.Step;
 
+    /// <summary>Zero-based epoch in progress (for steps that build their own <see cref="LossContext"/>).</summary>
+    protected int CurrentEpoch => _state.Epoch;
+
     /// <summary>Metric names: "loss" then one per objective term; the order of the values steps return.</summary>
     public virtual IReadOnlyList<string> MetricNames => [.. Objective.TermNames.Prepend("loss")];
 
@@ -275,6 +278,12 @@ public class Trainer : IDisposable
 
         return [Options.Optimizer.Create(trainable)];
     }
+
+    /// <summary>
+    /// Multiplier of the scheduled learning rate for optimiser <paramref name="index"/> (in <see cref="CreateOptimizers"/>
+    /// order); 1 by default. Adversarial training slows its discriminator and generator phases with it.
+    /// </summary>
+    protected virtual double LearningRateFactor(int index) => 1.0;
 
     /// <summary>Copies total and terms to the host in one read (the only synchronisation of a step).</summary>
     protected static double[] ReadMetrics(ObjectiveValue value)
@@ -529,11 +538,11 @@ public class Trainer : IDisposable
 
     private void SetLearningRate(double rate)
     {
-        foreach (optim.Optimizer optimizer in Optimizers)
+        for (int i = 0; i < Optimizers.Count; i++)
         {
-            foreach (ParamGroup group in ((OptimizerHelper)optimizer).ParamGroups)
+            foreach (ParamGroup group in ((OptimizerHelper)Optimizers[i]).ParamGroups)
             {
-                group.LearningRate = rate;
+                group.LearningRate = rate * LearningRateFactor(i);
             }
         }
     }

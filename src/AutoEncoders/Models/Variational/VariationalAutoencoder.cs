@@ -11,7 +11,7 @@ namespace AutoEncoders.Models.Variational;
 /// <see cref="AutoencoderOutput.Mean"/> and <see cref="AutoencoderOutput.LogVariance"/>. <see cref="Encode"/>
 /// returns mu; <see cref="Autoencoder.Reconstruct"/> decodes mu, <see cref="ReconstructSampled"/> a sample.
 /// </summary>
-public sealed class VariationalAutoencoder : Autoencoder, IGenerativeAutoencoder
+public sealed class VariationalAutoencoder : Autoencoder, IGenerativeAutoencoder, ILayerSummarySource
 {
     /// <summary>The smallest sigma the softplus parameterisation produces (keeps log sigma^2 finite).</summary>
     public const double SigmaFloor = 1e-6;
@@ -208,6 +208,42 @@ public sealed class VariationalAutoencoder : Autoencoder, IGenerativeAutoencoder
     {
         ArgumentNullException.ThrowIfNull(output);
         return LogLikelihood(output.Logits ?? output.Reconstruction, target);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ModelSummaryRow> TraceLayers(Tensor sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        using var scope = torch.NewDisposeScope();
+        static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
+        string act = ActivationFunction.Name(_config.Activation);
+        var rows = new List<ModelSummaryRow>();
+        Tensor h = sample.reshape(sample.shape[0], -1);
+        for (int i = 0; i < _encoder.Count; i++)
+        {
+            h = ActivationFunction.Apply(_config.Activation, _encoder[i].forward(h));
+            rows.Add(new ModelSummaryRow($"encoder.{i}", $"Linear+{act}", h.shape[1..], Count(_encoder[i])));
+        }
+
+        string spread = _config.Parameterization == SpreadParameterization.LogVariance ? "Linear (log sigma^2)" : "Linear+softplus (sigma)";
+        rows.Add(new ModelSummaryRow("mean", "Linear (mu)", _meanHead.forward(h).shape[1..], Count(_meanHead)));
+        rows.Add(new ModelSummaryRow("spread", spread, _spreadHead.forward(h).shape[1..], Count(_spreadHead)));
+        rows.Add(new ModelSummaryRow("z", "mu + sigma * eps", [LatentSize], 0));
+        Tensor d = torch.zeros(sample.shape[0], LatentSize, device: sample.device);
+        for (int i = 0; i < _decoder.Count; i++)
+        {
+            bool last = i == _decoder.Count - 1;
+            d = _decoder[i].forward(d);
+            string type = last ? $"Linear+{ActivationFunction.Name(_config.OutputActivation)} ({_config.Likelihood.ToString().ToLowerInvariant()})" : $"Linear+{act}";
+            rows.Add(new ModelSummaryRow($"decoder.{i}", type, d.shape[1..], Count(_decoder[i])));
+        }
+
+        if (_logObservationVariance is not null)
+        {
+            rows.Add(new ModelSummaryRow("log_observation_variance", "Parameter", [], 1));
+        }
+
+        return rows;
     }
 
     private (Tensor Mean, Tensor LogVariance, Tensor LastHidden) RunEncoder(Tensor x, List<HiddenActivation>? hidden)
