@@ -41,6 +41,7 @@ public static class AeApplication
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(DetectCommand.Create());
         root.Subcommands.Add(ReduceCommand.Create());
+        root.Subcommands.Add(DocumentsCommand.Create());
         return root;
     }
 
