@@ -179,12 +179,42 @@ def split(model, loss, data, batch, warmup=3, steps=12):
     return {k: statistics.median(v) for k, v in phases.items()}
 
 
+def train_entry(recipes, name, flat, square):
+    torch.manual_seed(1)
+    if name == "lstm-140x1-64":
+        tt = torch.linspace(0, 20, 140).unsqueeze(0)
+        series = (tt + torch.rand(2048, 1) * 6.28).sin().unsqueeze(-1)
+
+        def mse(m, x):
+            e = ((m(x)[0] - x) ** 2).mean()
+            return e, [e]
+        rate = throughput(Lstm(), mse, series, 64, 1e-3, 3, 5, 3)
+        print(f"peer {name}: {rate:.0f} samples/s", file=sys.stderr)
+        return {"batch": 64, "samples_per_s": rate}
+    path = os.path.join(recipes, name + ".json")
+    if not os.path.exists(path):
+        path = os.path.join(recipes, name + ".yaml")
+    recipe = load_recipe(path)
+    conv = recipe["model"]["kind"] == "convolutional"
+    model = ConvKeras() if conv else Dense(recipe["model"])
+    t = recipe["training"]
+    big = name.startswith("hinton") or conv
+    rate = throughput(model, objective(recipe), square if conv else flat, t["batchSize"], t["optimizer"]["learningRate"],
+                      3, 5, 3 if big else 10)
+    print(f"peer {name}: {rate:.0f} samples/s", file=sys.stderr)
+    return {"batch": t["batchSize"], "samples_per_s": rate}
+
+
 def main():
     recipes = sys.argv[1]
     images = torch.from_numpy(load_idx(f"{FASHION}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0)
     flat = images.reshape(images.shape[0], -1).contiguous()
     square = images.reshape(-1, 1, 28, 28).contiguous()
     result = {"threads": torch.get_num_threads(), "torch": torch.__version__, "numpy": np.__version__}
+    if len(sys.argv) > 3 and sys.argv[2] == "train":
+        result.update(name=sys.argv[3], entry=train_entry(recipes, sys.argv[3], flat, square))
+        print(json.dumps(result))
+        return
 
     a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
     a @ b
@@ -193,37 +223,6 @@ def main():
         t = time.perf_counter(); a @ b; rates.append(2 * 2048 ** 3 / (time.perf_counter() - t) / 1e9)
     result["matmul_gflops"] = max(rates)
     print(f"peer matmul {result['matmul_gflops']:.1f} GFLOP/s", file=sys.stderr)
-
-    train = {}
-    names = ["hinton-784-1000-500-250-30", "hinton-784-1000-500-250-2", "dense-784-2-relu", "dense-784-128-64-12-3-tanh",
-             "dense-sparse-l1", "dense-sparse-kl", "dense-denoising", "dense-contractive", "conv-keras"]
-    for name in names:
-        path = os.path.join(recipes, name + ".json")
-        if not os.path.exists(path):
-            path = os.path.join(recipes, name + ".yaml")
-        try:
-            recipe = load_recipe(path)
-        except ImportError:
-            print(f"peer: {name} skipped (python3-yaml missing)", file=sys.stderr)
-            continue
-        torch.manual_seed(1)
-        conv = recipe["model"]["kind"] == "convolutional"
-        model = ConvKeras() if conv else Dense(recipe["model"])
-        t = recipe["training"]
-        big = name.startswith("hinton") or conv
-        rate = throughput(model, objective(recipe), square if conv else flat, t["batchSize"], t["optimizer"]["learningRate"],
-                          3, 5, 3 if big else 10)
-        train[name] = {"batch": t["batchSize"], "samples_per_s": rate}
-        print(f"peer {name}: {rate:.0f} samples/s", file=sys.stderr)
-
-    torch.manual_seed(1)
-    tt = torch.linspace(0, 20, 140).unsqueeze(0)
-    series = (tt + torch.rand(2048, 1) * 6.28).sin().unsqueeze(-1)
-    rate = throughput(Lstm(), lambda m, x: (lambda o: (((o[0] - x) ** 2).mean(), [((o[0] - x) ** 2).mean()]))(m(x)),
-                      series, 64, 1e-3, 3, 5, 5)
-    train["lstm-140x1-64"] = {"batch": 64, "samples_per_s": rate}
-    print(f"peer lstm: {rate:.0f} samples/s", file=sys.stderr)
-    result["train"] = train
 
     hinton = load_recipe(os.path.join(recipes, "hinton-784-1000-500-250-30.json"))
     torch.manual_seed(1)

@@ -17,9 +17,17 @@ fi
 
 dotnet build -c Release bench/AutoEncoders.Bench -v q -nologo >/dev/null
 bench_dll=bench/AutoEncoders.Bench/bin/Release/net10.0/ae-bench.dll
-echo "[1/4] ours: matmul, training throughput, time split, encode"
+names=(hinton-784-1000-500-250-30 hinton-784-1000-500-250-2 dense-784-2-relu dense-784-128-64-12-3-tanh
+       dense-sparse-l1 dense-sparse-kl dense-denoising dense-contractive conv-keras lstm-140x1-64)
+echo "[1/4] training throughput, ours and PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') interleaved recipe by recipe"
+: > "$out/ours-train.jsonl"; : > "$out/peer-train.jsonl"; : > "$out/train.log"
+for name in "${names[@]}"; do
+  dotnet "$bench_dll" train recipes "$name" >> "$out/ours-train.jsonl" 2>> "$out/train.log"
+  /usr/bin/python3 bench/peer.py recipes train "$name" >> "$out/peer-train.jsonl" 2>> "$out/train.log"
+  tail -n 2 "$out/train.log"
+done
+echo "[2/4] matmul limit, time split, encode: ours, then the peer"
 dotnet "$bench_dll" ours recipes > "$out/ours.json" 2> "$out/ours.log"
-echo "[2/4] peer: PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
 /usr/bin/python3 bench/peer.py recipes > "$out/peer.json" 2> "$out/peer.log"
 echo "[3/4] peak memory of a 1-epoch hinton-784-1000-500-250-30 run on all 60,000 Fashion-MNIST images"
 dotnet "$bench_dll" rss recipes/hinton-784-1000-500-250-30.json 1 > "$out/rss.json" 2> "$out/rss.log"
@@ -28,7 +36,7 @@ dotnet build -c Release src/AutoEncoders.Cli -v q -nologo >/dev/null
 help_times=()
 for i in 1 2 3 4 5; do
   s=$(date +%s.%N); src/AutoEncoders.Cli/bin/Release/net10.0/ae --help >/dev/null; e=$(date +%s.%N)
-  help_times+=("$(echo "$e - $s" | bc)")
+  help_times+=("$(/usr/bin/python3 -c "print($e - $s)")")
 done
 printf '%s\n' "${help_times[@]}" > "$out/help.txt"
 if LD_DEBUG=libs src/AutoEncoders.Cli/bin/Release/net10.0/ae --help 2>&1 >/dev/null | grep -q 'libtorch'; then echo yes > "$out/help-loads-libtorch.txt"; else echo no > "$out/help-loads-libtorch.txt"; fi

@@ -19,7 +19,9 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 
 // ae-bench: the project's half of bench/run.sh. Prints one JSON object on stdout.
 //   ae-bench api PATTERN          public TorchSharp members whose signature contains PATTERN
-//   ae-bench ours RECIPES_DIR     matmul limit, training throughput per recipe, time split, encode rate
+//   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
+//   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
+//   ae-bench split RECIPE         the time split of one dense recipe's step (fused Adam) and the matmul rate
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
@@ -27,9 +29,9 @@ if (args.Length >= 2 && args[0] == "api")
     return 0;
 }
 
-if (args.Length < 2 || args[0] is not ("ours" or "rss"))
+if (args.Length < 2 || args[0] is not ("ours" or "rss" or "split" or "train"))
 {
-    Console.Error.WriteLine("usage: ae-bench api PATTERN | ours RECIPES_DIR | rss RECIPE [EPOCHS]");
+    Console.Error.WriteLine("usage: ae-bench api PATTERN | ours RECIPES_DIR | train RECIPES_DIR NAME | split RECIPE | rss RECIPE [EPOCHS]");
     return 2;
 }
 
@@ -63,52 +65,29 @@ if (args[0] == "rss")
     return 0;
 }
 
+if (args[0] == "split")
+{
+    Recipe recipe = Recipe.Load(args[1]);
+    using TensorDataset flat = fashion.Flattened();
+    Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10);
+    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s; step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    return 0;
+}
+
+if (args[0] == "train")
+{
+    // One recipe's throughput (run.sh interleaves ours and the peer recipe by recipe, so load changes on a shared
+    // machine hit both sides alike).
+    result["name"] = args[2];
+    result["entry"] = TrainEntry(args[1], args[2], fashion);
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
+
 string recipes = args[1];
 result["matmul_gflops"] = MatmulRate(2048, repeats: 5);
 Console.Error.WriteLine($"matmul {result["matmul_gflops"]} GFLOP/s");
 
-var train = new JsonObject();
-string[] names =
-[
-    "hinton-784-1000-500-250-30", "hinton-784-1000-500-250-2", "dense-784-2-relu", "dense-784-128-64-12-3-tanh",
-    "dense-sparse-l1", "dense-sparse-kl", "dense-denoising", "dense-contractive", "conv-keras",
-];
-foreach (string name in names)
-{
-    string path = File.Exists(Path.Combine(recipes, name + ".json")) ? Path.Combine(recipes, name + ".json") : Path.Combine(recipes, name + ".yaml");
-    Recipe recipe = Recipe.Load(path);
-    int batch = recipe.Training.BatchSize;
-    bool big = name.StartsWith("hinton", StringComparison.Ordinal) || name.StartsWith("conv", StringComparison.Ordinal);
-    TensorDataset data = recipe.Model is DenseAutoencoderConfig ? fashion.Flattened() : fashion;
-    double rate = Throughput.SamplesPerSecond(recipe.Model, recipe.Objective, recipe.Training.Optimizer, data, batch, warmup: 3, windows: 5, window: big ? 3 : 10);
-    if (!ReferenceEquals(data, fashion))
-    {
-        data.Dispose();
-    }
-
-    var entry = new JsonObject { ["batch"] = batch, ["samples_per_s"] = rate };
-    if (recipe.Model is DenseAutoencoderConfig dense)
-    {
-        long weights = dense.Layers.Zip(dense.Layers.Skip(1), (a, b) => (long)a * b).Sum() * 2;
-        entry["flops_per_sample"] = 6.0 * weights;
-    }
-
-    train[name] = entry;
-    Console.Error.WriteLine($"{name}: {rate:F0} samples/s");
-}
-
-// The LSTM autoencoder (Srivastava et al. 2015 / Malhotra et al. 2016 shape): 140-step univariate series.
-{
-    var config = new SequenceAutoencoderConfig { SequenceLength = 140, Features = 1, HiddenSize = 64 };
-    using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
-    using Tensor phase = torch.rand(2048, 1, generator: null) * 6.28;
-    using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
-    double rate = Throughput.SamplesPerSecond(config, new Objective(), new OptimizerOptions(), series, 64, warmup: 3, windows: 5, window: 5);
-    train["lstm-140x1-64"] = new JsonObject { ["batch"] = 64, ["samples_per_s"] = rate };
-    Console.Error.WriteLine($"lstm: {rate:F0} samples/s");
-}
-
-result["train"] = train;
 
 // Where one hinton step's time goes, with TorchSharp's Adam and with the fused step.
 {
@@ -154,6 +133,37 @@ result["train"] = train;
 
 Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 return 0;
+
+static JsonObject TrainEntry(string recipes, string name, TensorDataset fashion)
+{
+    if (name == "lstm-140x1-64")
+    {
+        // The LSTM autoencoder (Srivastava et al. 2015; Malhotra et al. 2016): 140-step univariate series.
+        var config = new SequenceAutoencoderConfig { SequenceLength = 140, Features = 1, HiddenSize = 64 };
+        using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
+        using Tensor phase = torch.rand(2048, 1) * 6.28;
+        using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
+        double lstmRate = Throughput.SamplesPerSecond(config, new Objective(), new OptimizerOptions(), series, 64, warmup: 3, windows: 5, window: 3);
+        Console.Error.WriteLine($"{name}: {lstmRate:F0} samples/s");
+        return new JsonObject { ["batch"] = 64, ["samples_per_s"] = lstmRate };
+    }
+
+    string path = File.Exists(Path.Combine(recipes, name + ".json")) ? Path.Combine(recipes, name + ".json") : Path.Combine(recipes, name + ".yaml");
+    Recipe recipe = Recipe.Load(path);
+    int batch = recipe.Training.BatchSize;
+    bool big = name.StartsWith("hinton", StringComparison.Ordinal) || name.StartsWith("conv", StringComparison.Ordinal);
+    using TensorDataset data = recipe.Model is DenseAutoencoderConfig ? fashion.Flattened() : fashion.Slice(0, fashion.Count);
+    double rate = Throughput.SamplesPerSecond(recipe.Model, recipe.Objective, recipe.Training.Optimizer, data, batch, warmup: 3, windows: 5, window: big ? 3 : 10);
+    var entry = new JsonObject { ["batch"] = batch, ["samples_per_s"] = rate };
+    if (recipe.Model is DenseAutoencoderConfig dense)
+    {
+        long weights = dense.Layers.Zip(dense.Layers.Skip(1), (a, b) => (long)a * b).Sum() * 2;
+        entry["flops_per_sample"] = 6.0 * weights;
+    }
+
+    Console.Error.WriteLine($"{name}: {rate:F0} samples/s");
+    return entry;
+}
 
 static double MatmulRate(int n, int repeats)
 {
