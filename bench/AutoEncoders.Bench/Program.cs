@@ -21,7 +21,7 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench api PATTERN          public TorchSharp members whose signature contains PATTERN
 //   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
-//   ae-bench split RECIPE         the time split of one dense recipe's step (fused Adam) and the matmul rate
+//   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
@@ -67,6 +67,17 @@ if (args[0] == "rss")
 
 if (args[0] == "split")
 {
+    if (args[1] == "lstm-140x1-64")
+    {
+        var lstm = new Recipe { Model = new SequenceAutoencoderConfig { SequenceLength = 140, Features = 1, HiddenSize = 64 }, Training = new TrainerOptions { BatchSize = 64 } };
+        using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
+        using Tensor phase = torch.rand(2048, 1) * 6.28;
+        using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
+        Dictionary<string, double> lstmMs = StepSplit.Measure(lstm, series, lstm.Training.Optimizer.Create, warmup: 2, steps: 6);
+        Console.WriteLine($"step {lstmMs.Values.Sum():F1} ms: " + string.Join(", ", lstmMs.Select(p => $"{p.Key} {p.Value:F1}")));
+        return 0;
+    }
+
     Recipe recipe = Recipe.Load(args[1]);
     using TensorDataset flat = fashion.Flattened();
     Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10);
