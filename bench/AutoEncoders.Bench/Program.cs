@@ -1,5 +1,14 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AutoEncoders.Bench;
 using AutoEncoders.Data;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Sequence;
+using AutoEncoders.Objectives;
+using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using AutoEncoders.Training;
 using TorchSharp;
@@ -8,31 +17,193 @@ using static TorchSharp.torch;
 using OptimizerOptions = AutoEncoders.Training.OptimizerOptions;
 using TensorDataset = AutoEncoders.Data.TensorDataset;
 
+// ae-bench: the project's half of bench/run.sh. Prints one JSON object on stdout.
+//   ae-bench api PATTERN          public TorchSharp members whose signature contains PATTERN
+//   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
+//   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
+//   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
+//   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
     ApiDump.Print(args[1]);
     return 0;
 }
 
-if (args.Length >= 2 && args[0] == "split")
+if (args.Length < 2 || args[0] is not ("ours" or "rss" or "split" or "train"))
 {
-    TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
-    Recipe recipe = Recipe.Load(args[1]);
-    using TensorDataset train = DatasetCatalog.Default.Load("fashion-mnist", DatasetSplit.Train);
-    OptimizerOptions o = recipe.Training.Optimizer;
-    foreach ((string name, Func<IEnumerable<Parameter>, optim.Optimizer> make) in new (string, Func<IEnumerable<Parameter>, optim.Optimizer>)[]
-    {
-        ("torchsharp", ps => torch.optim.Adam(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay)),
-        ("fused", o.Create),
-    })
-    {
-        Dictionary<string, double> split = StepSplit.Measure(recipe, train, make, warmup: 3, steps: 15);
-        double total = split.Values.Sum();
-        Console.WriteLine($"{name} total {total:F1} ms: " + string.Join(", ", split.Select(p => $"{p.Key} {p.Value:F1} ({100 * p.Value / total:F0}%)")));
-    }
+    Console.Error.WriteLine("usage: ae-bench api PATTERN | ours RECIPES_DIR | train RECIPES_DIR NAME | split RECIPE | rss RECIPE [EPOCHS]");
+    return 2;
+}
 
+TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
+int threads = torch.get_num_threads();
+using TensorDataset fashion = DatasetCatalog.Default.Load("fashion-mnist", DatasetSplit.Train);
+var result = new JsonObject
+{
+    ["threads"] = threads,
+    ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+    ["libtorch"] = torch.__version__,
+    ["onednn_isa"] = TorchRuntime.OneDnnIsa,
+    ["dotnet"] = Environment.Version.ToString(),
+};
+
+if (args[0] == "rss")
+{
+    Recipe recipe = Recipe.Load(args[1]);
+    int epochs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+    using Autoencoder model = recipe.Model.Build();
+    using var trainer = new Trainer(model, recipe.Objective, recipe.Training with { Epochs = epochs, Progress = ProgressMode.Silent });
+    var clock = Stopwatch.StartNew();
+    TrainingHistory history = trainer.Fit(fashion);
+    result["recipe"] = recipe.Name;
+    result["epochs"] = epochs;
+    result["samples"] = fashion.Count;
+    result["seconds"] = clock.Elapsed.TotalSeconds;
+    result["final_loss"] = history.Epochs[^1].Train["loss"];
+    result["vm_hwm_mb"] = ReadStatusMegabytes("VmHWM");
+    Console.WriteLine(result.ToJsonString());
     return 0;
 }
 
-Console.Error.WriteLine("usage: ae-bench api PATTERN | split RECIPE");
-return 2;
+if (args[0] == "split")
+{
+    if (args[1] == "lstm-140x1-64")
+    {
+        var lstm = new Recipe { Model = new SequenceAutoencoderConfig { SequenceLength = 140, Features = 1, HiddenSize = 64 }, Training = new TrainerOptions { BatchSize = 64 } };
+        using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
+        using Tensor phase = torch.rand(2048, 1) * 6.28;
+        using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
+        Dictionary<string, double> lstmMs = StepSplit.Measure(lstm, series, lstm.Training.Optimizer.Create, warmup: 2, steps: 6);
+        Console.WriteLine($"step {lstmMs.Values.Sum():F1} ms: " + string.Join(", ", lstmMs.Select(p => $"{p.Key} {p.Value:F1}")));
+        return 0;
+    }
+
+    Recipe recipe = Recipe.Load(args[1]);
+    using TensorDataset flat = fashion.Flattened();
+    Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10);
+    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s; step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    return 0;
+}
+
+if (args[0] == "train")
+{
+    // One recipe's throughput (run.sh interleaves ours and the peer recipe by recipe, so load changes on a shared
+    // machine hit both sides alike).
+    result["name"] = args[2];
+    result["entry"] = TrainEntry(args[1], args[2], fashion);
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
+
+string recipes = args[1];
+result["matmul_gflops"] = MatmulRate(2048, repeats: 5);
+Console.Error.WriteLine($"matmul {result["matmul_gflops"]} GFLOP/s");
+
+
+// Where one hinton step's time goes, with TorchSharp's Adam and with the fused step.
+{
+    Recipe hinton = Recipe.Load(Path.Combine(recipes, "hinton-784-1000-500-250-30.json"));
+    OptimizerOptions o = hinton.Training.Optimizer;
+    var split = new JsonObject();
+    foreach ((string label, Func<IEnumerable<Parameter>, optim.Optimizer> make) in new (string, Func<IEnumerable<Parameter>, optim.Optimizer>)[]
+    {
+        ("torchsharp_adam", ps => torch.optim.Adam(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay)),
+        ("fused_adam", o.Create),
+    })
+    {
+        using TensorDataset flat = fashion.Flattened();
+        Dictionary<string, double> ms = StepSplit.Measure(hinton, flat, make, warmup: 3, steps: 12);
+        split[label] = new JsonObject(ms.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+        Console.Error.WriteLine($"split {label}: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1} ms")));
+    }
+
+    result["split"] = split;
+}
+
+// Encoding the Fashion-MNIST test set with the 30-D encoder, gradients off (inference mode).
+{
+    Recipe hinton = Recipe.Load(Path.Combine(recipes, "hinton-784-1000-500-250-30.json"));
+    using TensorDataset test = DatasetCatalog.Default.Load("fashion-mnist", DatasetSplit.Test);
+    using var trained = new TrainedAutoencoder(hinton.Model.Build(), new ModelManifest { Model = hinton.Model, Objective = hinton.Objective });
+    using (trained.EncodeAll(test))
+    {
+    }
+
+    var rates = new List<double>();
+    for (int r = 0; r < 5; r++)
+    {
+        var clock = Stopwatch.StartNew();
+        using Tensor codes = trained.EncodeAll(test, batchSize: 10000);
+        rates.Add(test.Count / clock.Elapsed.TotalSeconds);
+    }
+
+    result["encode_images_per_s"] = Statistics.Median(rates);
+    result["encode_images"] = test.Count;
+    Console.Error.WriteLine($"encode {result["encode_images_per_s"]} images/s");
+}
+
+Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+return 0;
+
+static JsonObject TrainEntry(string recipes, string name, TensorDataset fashion)
+{
+    if (name == "lstm-140x1-64")
+    {
+        // The LSTM autoencoder (Srivastava et al. 2015; Malhotra et al. 2016): 140-step univariate series.
+        var config = new SequenceAutoencoderConfig { SequenceLength = 140, Features = 1, HiddenSize = 64 };
+        using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
+        using Tensor phase = torch.rand(2048, 1) * 6.28;
+        using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
+        double lstmRate = Throughput.SamplesPerSecond(config, new Objective(), new OptimizerOptions(), series, 64, warmup: 3, windows: 5, window: 3);
+        Console.Error.WriteLine($"{name}: {lstmRate:F0} samples/s");
+        return new JsonObject { ["batch"] = 64, ["samples_per_s"] = lstmRate };
+    }
+
+    string path = File.Exists(Path.Combine(recipes, name + ".json")) ? Path.Combine(recipes, name + ".json") : Path.Combine(recipes, name + ".yaml");
+    Recipe recipe = Recipe.Load(path);
+    int batch = recipe.Training.BatchSize;
+    bool big = name.StartsWith("hinton", StringComparison.Ordinal) || name.StartsWith("conv", StringComparison.Ordinal);
+    using TensorDataset data = recipe.Model is DenseAutoencoderConfig ? fashion.Flattened() : fashion.Slice(0, fashion.Count);
+    double rate = Throughput.SamplesPerSecond(recipe.Model, recipe.Objective, recipe.Training.Optimizer, data, batch, warmup: 3, windows: 5, window: big ? 3 : 10);
+    var entry = new JsonObject { ["batch"] = batch, ["samples_per_s"] = rate };
+    if (recipe.Model is DenseAutoencoderConfig dense)
+    {
+        long weights = dense.Layers.Zip(dense.Layers.Skip(1), (a, b) => (long)a * b).Sum() * 2;
+        entry["flops_per_sample"] = 6.0 * weights;
+    }
+
+    Console.Error.WriteLine($"{name}: {rate:F0} samples/s");
+    return entry;
+}
+
+static double MatmulRate(int n, int repeats)
+{
+    using var scope = torch.NewDisposeScope();
+    Tensor a = torch.randn(n, n);
+    Tensor b = torch.randn(n, n);
+    Tensor c = torch.empty(n, n);
+    torch.matmul(a, b).Dispose();
+    var rates = new List<double>();
+    for (int r = 0; r < repeats; r++)
+    {
+        var clock = Stopwatch.StartNew();
+        using Tensor product = torch.matmul(a, b);
+        rates.Add(2.0 * n * n * n / clock.Elapsed.TotalSeconds / 1e9);
+    }
+
+    return rates.Max();
+}
+
+static double ReadStatusMegabytes(string field)
+{
+    foreach (string line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith(field + ":", StringComparison.Ordinal))
+        {
+            string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
+        }
+    }
+
+    return double.NaN;
+}
