@@ -80,8 +80,13 @@ if (args[0] == "split")
 
     Recipe recipe = Recipe.Load(args[1]);
     using TensorDataset flat = fashion.Flattened();
-    Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10);
-    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s; step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    foreach (bool toNone in new[] { false, true, false, true })
+    {
+        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10, gradsToNone: toNone);
+        Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    }
+
+    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s");
     return 0;
 }
 
