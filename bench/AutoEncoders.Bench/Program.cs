@@ -22,10 +22,18 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
 //   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
+//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder)
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
     ApiDump.Print(args[1]);
+    return 0;
+}
+
+if (args.Length >= 1 && args[0] == "lstm-probe")
+{
+    TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
+    LstmProbe.Run();
     return 0;
 }
 
