@@ -8,7 +8,7 @@ export AE_THREADS="${AE_THREADS:-1}" OMP_NUM_THREADS="${AE_THREADS:-1}"
 out=bench/out
 mkdir -p "$out"
 
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+if ! /usr/bin/python3 -c 'import torch, yaml' 2>/dev/null; then
   echo "Installing Debian's python3-torch (the PyTorch peer)..."
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

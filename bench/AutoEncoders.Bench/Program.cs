@@ -22,10 +22,18 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
 //   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
+//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder)
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
     ApiDump.Print(args[1]);
+    return 0;
+}
+
+if (args.Length >= 1 && args[0] == "lstm-probe")
+{
+    TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
+    LstmProbe.Run();
     return 0;
 }
 
@@ -80,8 +88,13 @@ if (args[0] == "split")
 
     Recipe recipe = Recipe.Load(args[1]);
     using TensorDataset flat = fashion.Flattened();
-    Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10);
-    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s; step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    foreach (bool toNone in new[] { false, true, false, true })
+    {
+        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10, gradsToNone: toNone);
+        Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+    }
+
+    Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s");
     return 0;
 }
 

@@ -19,7 +19,7 @@ internal static class StepSplit
     public static readonly string[] Phases = ["data", "zero_grad", "forward", "metrics", "backward", "optimizer"];
 
     /// <summary>Median milliseconds of each phase over <paramref name="steps"/> steps after <paramref name="warmup"/>.</summary>
-    public static Dictionary<string, double> Measure(Recipe recipe, TensorDataset train, Func<IEnumerable<Parameter>, optim.Optimizer> makeOptimizer, int warmup, int steps)
+    public static Dictionary<string, double> Measure(Recipe recipe, TensorDataset train, Func<IEnumerable<Parameter>, optim.Optimizer> makeOptimizer, int warmup, int steps, bool gradsToNone = false)
     {
         int batchSize = recipe.Training.BatchSize;
         using Autoencoder model = recipe.Model.Build();
@@ -40,7 +40,18 @@ internal static class StepSplit
             Tensor index = order.narrow(0, s % batches * batchSize, batchSize);
             Tensor target = train.Features.index_select(0, index);
             times[0] = Lap(clock);
-            opt.zero_grad();
+            if (gradsToNone)
+            {
+                foreach (Parameter p in parameters)
+                {
+                    p.grad = null;
+                }
+            }
+            else
+            {
+                opt.zero_grad();
+            }
+
             times[1] = Lap(clock);
             AutoencoderOutput output = model.forward(target);
             ObjectiveValue value = objective.Compute(new LossContext { Model = model, Target = target, Input = target, Output = output, Training = true });

@@ -224,6 +224,13 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
         Tensor x = mnist.First(5).Features;
         Assert.True(loaded.Encode(x).allclose(model.Encode(x)));
         Assert.Throws<ArgumentException>(() => new VariationalAutoencoderConfig { OutputActivation = Activation.Linear }.Validate());
+
+        // The summary names both heads, the sample and the likelihood, with shapes and every parameter counted.
+        ModelSummary summary = ModelSummary.Of(model);
+        Assert.Equal(["input", "encoder.0", "mean", "spread", "z", "decoder.0", "decoder.1"], summary.Rows.Select(r => r.Name));
+        Assert.Equal([3L], summary.Rows.Single(r => r.Name == "spread").OutputShape);
+        Assert.Equal(model.ParameterCount, summary.Rows.Sum(r => r.Parameters));
+        Assert.Contains("softplus", summary.Format(), StringComparison.Ordinal);
     }
 
     private static string RepositoryRoot()
