@@ -7,6 +7,7 @@ packages=(
   dataset-fashion-mnist   # full Fashion-MNIST (IDX) in /usr/share/datasets/fashion-mnist
   fonts-dejavu-core       # text in the plots
   chromium                # headless browser that checks the HTML report in the tests
+  fortunes                # a real text corpus (/usr/share/games/fortunes) for `ae documents`
 )
 missing=()
 for p in "${packages[@]}"; do

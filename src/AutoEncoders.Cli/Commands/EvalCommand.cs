@@ -16,62 +16,57 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
         var json = new Option<bool>("--json") { Description = "Print the metrics as a JSON object." };
         var iwaeSamples = new Option<int>("--iwae-samples") { Description = "Variational models: importance samples k for the IWAE bound on log p(x) (e.g. 1000); 0 skips it.", DefaultValueFactory = _ => 0 };
         var iwaeLimit = new Option<long?>("--iwae-limit") { Description = "Variational models: compute the IWAE bound on the first N examples only (it costs k decodes per example)." };
         var elboSamples = new Option<int>("--elbo-samples") { Description = "Variational models: draws of z per example for the ELBO's expected log-likelihood.", DefaultValueFactory = _ => 1 };
-        var command = new Command("eval", "Evaluate a trained model: squared error per sample, MSE/BCE per value, PSNR and the objective's terms; for variational models also the test ELBO, the IWAE bound (--iwae-samples K), the KL term and the active units, in nats per example.") { model, json, iwaeSamples, iwaeLimit, elboSamples };
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string directory = parse.GetValue(model)!;
-            using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
-            TrainerOptions options = (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent };
-            using Trainer trainer = trained.Model is AdversarialAutoencoder adversarial
-                ? new AdversarialTrainer(adversarial, trained.Manifest.Objective, options)
-                : new Trainer(trained.Model, trained.Manifest.Objective, options);
-            var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
-            if (trained.Model is VariationalAutoencoder vae)
+        return ModelOnDataCommand.Create(
+            "eval",
+            "Evaluate a trained model: squared error per sample, MSE/BCE per value, PSNR and the objective's terms; for variational models also the test ELBO, the IWAE bound (--iwae-samples K), the KL term and the active units, in nats per example.",
+            [json, iwaeSamples, iwaeLimit, elboSamples],
+            run =>
             {
-                int k = parse.GetValue(iwaeSamples);
-                int draws = parse.GetValue(elboSamples);
-                if (k < 0 || draws < 1)
+                ParseResult parse = run.Parse;
+                TrainedAutoencoder trained = run.Model;
+                TensorDataset test = run.Data;
+                TrainerOptions options = (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent };
+                using Trainer trainer = trained.Model is AdversarialAutoencoder adversarial
+                    ? new AdversarialTrainer(adversarial, trained.Manifest.Objective, options)
+                    : new Trainer(trained.Model, trained.Manifest.Objective, options);
+                var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
+                if (trained.Model is VariationalAutoencoder vae)
                 {
-                    throw new ArgumentException($"--iwae-samples must be 0 or more and --elbo-samples 1 or more; found {k} and {draws}.");
+                    int k = parse.GetValue(iwaeSamples);
+                    int draws = parse.GetValue(elboSamples);
+                    if (k < 0 || draws < 1)
+                    {
+                        throw new ArgumentException($"--iwae-samples must be 0 or more and --elbo-samples 1 or more; found {k} and {draws}.");
+                    }
+
+                    VariationalMetrics variational = VariationalEvaluation.Evaluate(vae, test, k, parse.GetValue(iwaeLimit), seed: parse.GetValue(run.Common.Seed) ?? 0, elboSamples: draws);
+                    foreach ((string key, double value) in variational.ToDictionary())
+                    {
+                        metrics[key] = value;
+                    }
+                }
+                else if (parse.GetValue(iwaeSamples) > 0)
+                {
+                    throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\"); {run.Directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
                 }
 
-                VariationalMetrics variational = VariationalEvaluation.Evaluate(vae, test, k, parse.GetValue(iwaeLimit), seed: parse.GetValue(common.Seed) ?? 0, elboSamples: draws);
-                foreach ((string key, double value) in variational.ToDictionary())
+                if (parse.GetValue(json))
                 {
-                    metrics[key] = value;
+                    run.Output.WriteLine(JsonSerializer.Serialize(metrics, JsonDefaults.Options));
+                    return 0;
                 }
-            }
-            else if (parse.GetValue(iwaeSamples) > 0)
-            {
-                throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\"); {directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
-            }
 
-            if (parse.GetValue(json))
-            {
-                stdout.WriteLine(JsonSerializer.Serialize(metrics, JsonDefaults.Options));
+                run.Output.WriteLine($"{test.Name}: {test.Count} samples{(test.Note is null ? string.Empty : $" ({test.Note})")}");
+                foreach ((string key, double value) in metrics)
+                {
+                    run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {key,-26} {value,12:G6}"));
+                }
+
                 return 0;
-            }
-
-            stdout.WriteLine($"{test.Name}: {test.Count} samples{(test.Note is null ? string.Empty : $" ({test.Note})")}");
-            foreach ((string key, double value) in metrics)
-            {
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {key,-26} {value,12:G6}"));
-            }
-
-            return 0;
-        });
-        return command;
+            });
     }
 }

@@ -4,5 +4,8 @@ using AutoEncoders.Persistence;
 
 namespace AutoEncoders.Cli.Commands;
 
-/// <summary>What a <see cref="ModelOnDataCommand"/> hands its action: the parsed line, the output, the loaded model and data.</summary>
-internal sealed record ModelOnData(ParseResult Parse, TextWriter Output, TrainedAutoencoder Model, TensorDataset Data);
+/// <summary>
+/// What a <see cref="ModelOnDataCommand"/> hands its action: the parsed line, the output, the model directory and the
+/// loaded model, the data, and the runtime options (for the seed).
+/// </summary>
+internal sealed record ModelOnData(ParseResult Parse, TextWriter Output, string Directory, TrainedAutoencoder Model, TensorDataset Data, CommonOptions Common);

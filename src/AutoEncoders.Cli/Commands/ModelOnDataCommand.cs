@@ -30,7 +30,7 @@ internal static class ModelOnDataCommand
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
             using TensorDataset dataset = data.LoadFor(parse, common, directory, stdout);
-            return run(new ModelOnData(parse, stdout, trained, dataset));
+            return run(new ModelOnData(parse, stdout, directory, trained, dataset, common));
         });
         return command;
     }

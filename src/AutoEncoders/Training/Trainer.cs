@@ -208,29 +208,12 @@ public class Trainer : IDisposable
     /// </summary>
     protected virtual double[] TrainStep(Batch batch)
     {
-        Tensor target = batch.Features.to(Device);
-        Tensor input = Objective.Corruption?.Apply(target, NoiseGenerator) ?? target;
-        if (Objective.NeedsInputGradient)
-        {
-            input = input.detach().requires_grad_(true);
-        }
-
         foreach (optim.Optimizer optimizer in Optimizers)
         {
             optimizer.zero_grad();
         }
 
-        AutoencoderOutput output = Model.forward(input);
-        ObjectiveValue value = Objective.Compute(new LossContext
-        {
-            Model = Model,
-            Target = target,
-            Input = input,
-            Output = output,
-            Training = true,
-            Epoch = _state.Epoch,
-            Step = _state.Step,
-        });
+        ObjectiveValue value = ComputeObjective(batch, NoiseGenerator, training: true);
         double[] host = ReadMetrics(value);
         GuardFinite(host);
         value.Total.backward();
@@ -244,7 +227,14 @@ public class Trainer : IDisposable
     }
 
     /// <summary>One evaluation step (no updates); gradients are enabled only when the objective needs input gradients.</summary>
-    protected virtual double[] EvaluateStep(Batch batch, Generator generator)
+    protected virtual double[] EvaluateStep(Batch batch, Generator generator) =>
+        ReadMetrics(ComputeObjective(batch, generator, training: false));
+
+    /// <summary>
+    /// Corrupts the batch (denoising), runs the model and evaluates every term of the objective against the clean
+    /// batch; the input requires gradients when a penalty differentiates through it (contractive).
+    /// </summary>
+    protected ObjectiveValue ComputeObjective(Batch batch, Generator generator, bool training)
     {
         Tensor target = batch.Features.to(Device);
         Tensor input = Objective.Corruption?.Apply(target, generator) ?? target;
@@ -253,18 +243,16 @@ public class Trainer : IDisposable
             input = input.detach().requires_grad_(true);
         }
 
-        AutoencoderOutput output = Model.forward(input);
-        ObjectiveValue value = Objective.Compute(new LossContext
+        return Objective.Compute(new LossContext
         {
             Model = Model,
             Target = target,
             Input = input,
-            Output = output,
-            Training = false,
+            Output = Model.forward(input),
+            Training = training,
             Epoch = _state.Epoch,
             Step = _state.Step,
         });
-        return ReadMetrics(value);
     }
 
     /// <summary>The optimisers: by default one over the model's trainable parameters.</summary>
