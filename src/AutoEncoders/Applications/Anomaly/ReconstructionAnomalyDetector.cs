@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
 using AutoEncoders.Persistence;
 using TorchSharp;
@@ -83,18 +82,7 @@ public sealed class ReconstructionAnomalyDetector
     /// </summary>
     public double CalibratePercentile(Tensor normalSamples, double percentile = 99.0)
     {
-        ArgumentNullException.ThrowIfNull(normalSamples);
-        if (normalSamples.shape[0] == 0)
-        {
-            throw new ArgumentException("Calibration needs at least one normal sample; the validation set is empty.", nameof(normalSamples));
-        }
-
-        if (percentile is < 0 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "The percentile must lie between 0 and 100.");
-        }
-
-        Threshold = Percentile.Of(Score(normalSamples), percentile);
+        Threshold = AnomalyThreshold.Calibrate(normalSamples, percentile, Score, "sample", nameof(normalSamples));
         return Threshold.Value;
     }
 
@@ -124,12 +112,7 @@ public sealed class ReconstructionAnomalyDetector
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(isAnomaly);
-        double threshold = RequireThreshold();
-        return new AnomalyDetectionReport(
-            threshold,
-            BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
-            BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
-            BinaryClassificationMetrics.AveragePrecision(scores, isAnomaly));
+        return AnomalyThreshold.Report(RequireThreshold(), scores, isAnomaly);
     }
 
     /// <summary>Scores labelled samples and reports how well the scores separate the anomalies.</summary>
@@ -176,6 +159,5 @@ public sealed class ReconstructionAnomalyDetector
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
-    private double RequireThreshold() => Threshold ??
-        throw new InvalidOperationException("The detector has no threshold yet: calibrate it on held-out normal samples, or set Threshold.");
+    private double RequireThreshold() => AnomalyThreshold.Require(Threshold, "calibrate it on held-out normal samples");
 }

@@ -1,4 +1,3 @@
-using AutoEncoders.Evaluation;
 using AutoEncoders.Models.Sequence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,13 +76,7 @@ public sealed class SequenceAnomalyDetector
     /// <returns>The threshold.</returns>
     public double Calibrate(Tensor normalSeries, double percentile = 99.0)
     {
-        ArgumentNullException.ThrowIfNull(normalSeries);
-        if (normalSeries.shape[0] == 0)
-        {
-            throw new ArgumentException("Calibration needs at least one normal series; the validation set is empty.", nameof(normalSeries));
-        }
-
-        double threshold = Percentile.Of(Score(normalSeries), percentile);
+        double threshold = AnomalyThreshold.Calibrate(normalSeries, percentile, Score, "series", nameof(normalSeries));
         Threshold = threshold;
         return threshold;
     }
@@ -96,14 +89,8 @@ public sealed class SequenceAnomalyDetector
     {
         ArgumentNullException.ThrowIfNull(isAnomaly);
         double threshold = RequireThreshold();
-        double[] scores = Score(series);
-        return new AnomalyDetectionReport(
-            threshold,
-            BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
-            BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
-            BinaryClassificationMetrics.AveragePrecision(scores, isAnomaly));
+        return AnomalyThreshold.Report(threshold, Score(series), isAnomaly);
     }
 
-    private double RequireThreshold() => Threshold ??
-        throw new InvalidOperationException("The detector has no threshold yet: call Calibrate with held-out normal series, or set Threshold.");
+    private double RequireThreshold() => AnomalyThreshold.Require(Threshold, "call Calibrate with held-out normal series");
 }
