@@ -1,10 +1,11 @@
 using AutoEncoders.Evaluation;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoEncoders.Applications.Anomaly;
 
 /// <summary>
-/// Threshold calibration and scoring reports shared by <see cref="ReconstructionAnomalyDetector"/> and
+/// Batched scoring, threshold calibration and scoring reports shared by <see cref="ReconstructionAnomalyDetector"/> and
 /// <see cref="SequenceAnomalyDetector"/>: both score samples by reconstruction error and flag those above a
 /// percentile of the scores of held-out normal samples.
 /// </summary>
@@ -41,4 +42,35 @@ internal static class AnomalyThreshold
     /// <summary>The threshold, or an error that says how to set it (<paramref name="howToSet"/>).</summary>
     public static double Require(double? threshold, string howToSet) => threshold ??
         throw new InvalidOperationException($"The detector has no threshold yet: {howToSet}, or set Threshold.");
+
+    /// <summary>
+    /// Per-sample scores of <paramref name="samples"/> from <paramref name="model"/> in evaluation mode without
+    /// gradients, <paramref name="batchSize"/> samples at a time: <paramref name="scoreBatch"/> maps a batch (on the
+    /// model's device) to its scores, which are gathered on the CPU; <paramref name="empty"/> gives the result for
+    /// no samples. The model's training mode is restored.
+    /// </summary>
+    public static Tensor ScoreInBatches(nn.Module model, Tensor samples, int batchSize, Func<Tensor, Tensor> scoreBatch, Func<Tensor> empty)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            Device device = model.parameters().First().device;
+            var parts = new List<Tensor>();
+            long n = samples.shape[0];
+            for (long start = 0; start < n; start += batchSize)
+            {
+                long size = Math.Min(batchSize, n - start);
+                parts.Add(scoreBatch(samples.narrow(0, start, size).to(device)).cpu());
+            }
+
+            return (parts.Count == 0 ? empty() : torch.cat(parts)).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
 }

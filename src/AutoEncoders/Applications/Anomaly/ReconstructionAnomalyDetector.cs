@@ -36,29 +36,11 @@ public sealed class ReconstructionAnomalyDetector
     public Tensor FeatureScores(Tensor samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
+        return AnomalyThreshold.ScoreInBatches(Model, samples, BatchSize, batch =>
         {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            Device device = Model.parameters().First().device;
-            var parts = new List<Tensor>();
-            long n = samples.shape[0];
-            for (long start = 0; start < n; start += BatchSize)
-            {
-                long size = Math.Min(BatchSize, n - start);
-                Tensor x = samples.narrow(0, start, size).to(device).to_type(ScalarType.Float32);
-                Tensor reconstruction = Model.Reconstruct(x);
-                parts.Add((x - reconstruction).square().reshape(size, -1).cpu());
-            }
-
-            return (parts.Count == 0 ? torch.zeros(0, samples.numel() / Math.Max(1, n)) : torch.cat(parts)).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+            Tensor x = batch.to_type(ScalarType.Float32);
+            return (x - Model.Reconstruct(x)).square().reshape(x.shape[0], -1);
+        }, () => torch.zeros(0, samples.numel() / Math.Max(1, samples.shape[0])));
     }
 
     /// <summary>One score per sample: the mean of its per-feature squared errors.</summary>

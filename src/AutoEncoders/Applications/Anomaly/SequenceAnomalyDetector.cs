@@ -37,26 +37,7 @@ public sealed class SequenceAnomalyDetector
     public Tensor StepScores(Tensor series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            Device device = Model.parameters().First().device;
-            var parts = new List<Tensor>();
-            for (long start = 0; start < series.shape[0]; start += BatchSize)
-            {
-                long size = Math.Min(BatchSize, series.shape[0] - start);
-                parts.Add(Model.StepErrors(series.narrow(0, start, size).to(device)).cpu());
-            }
-
-            return (parts.Count == 0 ? torch.zeros(0, Model.Config.InputShape[0]) : torch.cat(parts)).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        return AnomalyThreshold.ScoreInBatches(Model, series, BatchSize, Model.StepErrors, () => torch.zeros(0, Model.Config.InputShape[0]));
     }
 
     /// <summary>One anomaly score per series: the mean or largest of its step errors.</summary>
