@@ -10,30 +10,13 @@ namespace AutoEncoders.Cli.Commands;
 /// </summary>
 internal static class IndexOnDataCommand
 {
-    public static Command Create(string name, string description, IEnumerable<Option> options, Func<IndexOnData, int> run)
-    {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var indexPath = new Argument<string>("index") { Description = "An index file written by `ae index build`." };
-        var command = new Command(name, description) { indexPath };
-        foreach (Option option in options)
+    public static Command Create(string name, string description, IEnumerable<Option> options, Func<IndexOnData, int> run) =>
+        DataCommand.Create(name, description, new Argument<string>("index") { Description = "An index file written by `ae index build`." }, options, (parse, stdout, path, data, common) =>
         {
-            command.Options.Add(option);
-        }
-
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string path = parse.GetValue(indexPath)!;
             using CodeIndex index = CodeIndex.Load(path);
             IndexSource source = IndexSource.Of(index, path);
             DatasetOptions datasetOptions = common.DatasetOptions(parse, stdout);
             using TensorDataset dataset = data.Load(parse, datasetOptions, null);
             return run(new IndexOnData(parse, stdout, path, index, source, dataset, data, datasetOptions));
         });
-        return command;
-    }
 }

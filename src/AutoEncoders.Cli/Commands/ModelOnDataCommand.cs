@@ -11,24 +11,9 @@ namespace AutoEncoders.Cli.Commands;
 /// </summary>
 internal static class ModelOnDataCommand
 {
-    public static Command Create(string name, string description, IEnumerable<Option> options, Func<ModelOnData, int> run)
-    {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
-        var command = new Command(name, description) { model };
-        foreach (Option option in options)
+    public static Command Create(string name, string description, IEnumerable<Option> options, Func<ModelOnData, int> run) =>
+        DataCommand.Create(name, description, new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." }, options, (parse, stdout, directory, data, common) =>
         {
-            command.Options.Add(option);
-        }
-
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
             var dataset = new Lazy<TensorDataset>(() => data.LoadFor(parse, common, directory, stdout));
             try
@@ -43,6 +28,4 @@ internal static class ModelOnDataCommand
                 }
             }
         });
-        return command;
-    }
 }
