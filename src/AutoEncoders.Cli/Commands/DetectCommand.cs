@@ -38,15 +38,13 @@ internal static class DetectCommand
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class held out as the anomaly (not trained on)." };
         var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (model, normalizer.json, detector.json).", Required = true };
         var layers = new Option<string>("--layers") { Description = "Hidden layer sizes down to the code; the input size is prepended (e.g. 16,4 or 256,32).", DefaultValueFactory = _ => "16,4" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the normal training data.", DefaultValueFactory = _ => 30 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per mini-batch.", DefaultValueFactory = _ => 64 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var holdOut = new Option<double>("--validation-fraction") { Description = "Share of normal data held out to set the threshold.", DefaultValueFactory = _ => 0.2 };
+        var training = new TrainerArguments("Passes over the normal training data.", 30, "Samples per mini-batch.", 64, 1e-3);
+        var holdOut = new ThresholdHoldOut("Share of normal data held out to set the threshold.");
         var percentile = new Option<double?>("--percentile") { Description = "Threshold = this percentile of held-out normal scores (default 99)." };
         var fpr = new Option<double?>("--fpr") { Description = "Threshold such that this share of held-out normal samples is flagged (instead of --percentile)." };
         var command = new Command("fit", "Train a dense autoencoder on normal data and set the anomaly threshold on held-out normal data.")
         {
-            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, layers, epochs, batchSize, learningRate, holdOut, percentile, fpr,
+            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction, percentile, fpr,
         };
         data.AddTo(command);
         common.AddTo(command);
@@ -56,11 +54,7 @@ internal static class DetectCommand
             common.ConfigureRuntime(parse, defaultSeed: 1);
             int seed = parse.GetValue(common.Seed) ?? 1;
             string directory = parse.GetValue(output)!;
-            double fraction = parse.GetValue(holdOut);
-            if (fraction is <= 0 or >= 1)
-            {
-                throw new ArgumentException($"--validation-fraction must lie strictly between 0 and 1; found {fraction.ToString(CultureInfo.InvariantCulture)}.");
-            }
+            double fraction = holdOut.Read(parse);
 
             if (parse.GetValue(percentile) is not null && parse.GetValue(fpr) is not null)
             {
@@ -118,17 +112,8 @@ internal static class DetectCommand
                 stdout.WriteLine($"data     {images.Name}: {images.Count} samples; {normal.shape[0]} normal{(held is null ? "" : $" (class {held} held out)")}");
             }
 
-            long count = normal.shape[0];
-            long validationCount = Math.Max(1, (long)Math.Round(count * fraction));
-            if (count - validationCount < 1)
-            {
-                throw new ArgumentException($"{count} normal samples are too few to train on and hold out {fraction.ToString(CultureInfo.InvariantCulture)} of them.");
-            }
-
-            using var generator = new Generator((ulong)seed);
-            Tensor order = torch.randperm(count, generator: generator);
-            Tensor validation = normal.index_select(0, order.narrow(0, 0, validationCount));
-            using var trainSet = new TensorDataset(normal.index_select(0, order.narrow(0, validationCount, count - validationCount)), name: "normal");
+            using TensorDataset trainSet = ThresholdHoldOut.Split(normal, fraction, seed, "normal", count => $"{count} normal samples", out Tensor validation);
+            long validationCount = validation.shape[0];
             int[] hidden = [.. SplitList(parse.GetValue(layers)).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
                 ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected positive integers such as 16,4."))];
             var config = new DenseAutoencoderConfig
@@ -138,15 +123,7 @@ internal static class DetectCommand
             };
             var objective = new Objective { Reconstruction = new MeanSquaredError() };
             using Autoencoder model = config.Build();
-            var options = new TrainerOptions
-            {
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                Seed = seed,
-                Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
-                Progress = ProgressMode.Lines,
-                Device = parse.GetValue(common.Device) ?? "cpu",
-            };
+            TrainerOptions options = training.Read(parse, seed, common);
             stdout.WriteLine($"model    dense {string.Join('-', config.Layers)}; {model.ParameterCount:N0} parameters; train on {trainSet.Count}, {validationCount} held out for the threshold");
             TrainingHistory history;
             using (var trainer = new Trainer(model, objective, options))

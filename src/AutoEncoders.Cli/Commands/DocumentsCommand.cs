@@ -32,9 +32,7 @@ internal static class DocumentsCommand
         var weighting = EnumOption.Create<TermWeighting>("--weighting", "counts, log_counts (default) or tf_idf; each vector is scaled to a largest value of 1.");
         var keepStopWords = new Option<bool>("--keep-stop-words") { Description = "Keep English stop words (the, and, of...)." };
         var layers = new Option<string>("--layers") { Description = "Hidden layer sizes down to the code; the vocabulary size is prepended.", DefaultValueFactory = _ => "500,250,2" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Documents per mini-batch.", DefaultValueFactory = _ => 128 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var training = new TrainerArguments("Training epochs.", 20, "Documents per mini-batch.", 128, 1e-3);
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of documents held out as search queries.", DefaultValueFactory = _ => 0.2 };
         var k = new Option<int>("-k") { Description = "Neighbours for precision@k and for --query.", DefaultValueFactory = _ => 10 };
         var map = new Option<string?>("--map") { Description = "Write the map of the held-out documents' codes (PCA-2 of them above 2-D), coloured by category, to this PNG." };
@@ -42,7 +40,7 @@ internal static class DocumentsCommand
         var query = new Option<string?>("--query") { Description = "A text to search for among the training documents (cosine similarity of codes)." };
         var command = new Command("documents", "Deep autoencoder of documents: bag of words, training, precision@k of document search, 2-D map, text queries.")
         {
-            corpus, fortunes, minCategory, vocabulary, minDf, weighting, keepStopWords, layers, epochs, batchSize, learningRate, testFraction, k, map, output, query,
+            corpus, fortunes, minCategory, vocabulary, minDf, weighting, keepStopWords, layers, training.Epochs, training.BatchSize, training.LearningRate, testFraction, k, map, output, query,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -86,15 +84,7 @@ internal static class DocumentsCommand
             var config = new DenseAutoencoderConfig { Layers = [bag.Vocabulary.Count, .. hidden], OutputActivation = Activation.Sigmoid };
             var objective = new Objective { Reconstruction = new BinaryCrossEntropy() };
             using Autoencoder model = config.Build();
-            var options = new TrainerOptions
-            {
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                Seed = seed,
-                Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
-                Progress = ProgressMode.Lines,
-                Device = parse.GetValue(common.Device) ?? "cpu",
-            };
+            TrainerOptions options = training.Read(parse, seed, common);
             stdout.WriteLine($"model    dense {string.Join('-', config.Layers)}, BCE; {model.ParameterCount:N0} parameters");
             using var trainSet = new TensorDataset(trainX.clone(), torch.tensor(trainLabels), categories, "documents");
             TrainingHistory history;

@@ -20,22 +20,19 @@ internal static class FinetuneCommand
     {
         var common = new CommonOptions();
         var model = new Argument<string>("model") { Description = "A dense autoencoder's model directory (from `ae pretrain` or `ae train`)." };
-        var labels = new Option<long?>("--labels") { Description = "Fine-tune on only N labelled training samples (stratified, seeded by --label-seed); default all." };
-        var labelSeed = new Option<long>("--label-seed") { Description = "Seed of the labelled-subset draw.", DefaultValueFactory = _ => 0 };
+        var labelled = new LabelledDataOptions();
         var freeze = new Option<int>("--freeze") { Description = "Freeze the K lowest encoder layers (0 fine-tunes all).", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the labelled samples.", DefaultValueFactory = _ => 30 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var baseline = new Option<bool>("--baseline") { Description = "Also train the same architecture from scratch (same labels, epochs, rate, seed) and compare." };
         var scratchOnly = new Option<bool>("--scratch") { Description = "Train only the from-scratch network (the model directory gives just the architecture)." };
-        var dataset = new Option<string?>("--dataset") { Description = "Labelled data to use instead of the model's recipe data (mnist, fashion-mnist, kmnist)." };
-        var trainLimit = new Option<long?>("--train-limit") { Description = "Draw the labels from the first N training samples only." };
         var results = new Option<string?>("--results") { Description = "Append one CSV row per trained network (arm, labels, freeze, epochs, lr, test accuracy and error) to this file." };
         var quiet = new Option<bool>("--quiet") { Description = "No per-epoch lines." };
 
         var command = new Command("finetune", "Put a softmax head on a pretrained encoder and train it on N labels (optionally freezing lower layers; optionally next to a from-scratch baseline); prints test accuracy and a confusion matrix.")
         {
-            model, labels, labelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, dataset, trainLimit, results, quiet,
+            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -50,7 +47,7 @@ internal static class FinetuneCommand
                 throw new ArgumentException($"{directory}: fine-tuning needs a dense autoencoder; this one is {trained.Manifest.Model.GetType().Name}.");
             }
 
-            using LabelledSplits data = LabelledSplits.Load(directory, parse.GetValue(dataset), parse.GetValue(trainLimit), parse.GetValue(labels), parse.GetValue(labelSeed), common.DatasetOptions(parse, stdout));
+            using LabelledSplits data = labelled.Load(parse, directory, common, stdout);
             stdout.WriteLine($"labelled {data.Labelled.Count} of {data.Labelled.Name} ({string.Join(" ", data.Labelled.LabelCounts().Select(p => $"{p.Key}:{p.Value}"))}), test {data.Test.Count}");
             var options = new ClassifierTrainerOptions
             {

@@ -21,9 +21,6 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
         var output = new Option<string>("--out", "-o") { Description = "The PNG grid to write.", DefaultValueFactory = _ => "samples.png" };
         var values = new Option<string?>("--values") { Description = "Also write the generated samples, flattened, to this .npy or .csv file." };
         var count = new Option<int>("--count", "-n") { Description = "Samples (or chains) to generate.", DefaultValueFactory = _ => 64 };
@@ -36,104 +33,101 @@ internal static class GenerateCommand
         var noise = new Option<string?>("--noise") { Description = "The chain's corruption KIND:AMOUNT (gaussian:0.5, masking:0.3, salt_and_pepper:0.1); default: the one the model was trained with." };
         var sampleOutput = new Option<bool>("--sample-output") { Description = "Chains: draw each value from the Bernoulli the reconstruction parameterises instead of keeping the mean." };
         var imageShape = new Option<string?>("--image-shape") { Description = "Shape of one sample as C,H,W (e.g. 1,28,28) when it cannot be inferred." };
-        var command = new Command("generate", "Generate new data from a trained model: decoded prior samples (VAE, AAE), a decoded latent grid (--grid), or a denoising autoencoder's Markov chain (--chain); writes a PNG grid and, with --values, the samples.")
-        {
-            model, output, values, count, columns, grid, gridSteps, chain, chainSteps, chainStart, noise, sampleOutput, imageShape,
-        };
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string directory = parse.GetValue(model)!;
-            int n = parse.GetValue(count);
-            if (n < 1 || parse.GetValue(columns) < 1 || parse.GetValue(gridSteps) < 2 || parse.GetValue(chainSteps) < 1)
+        return ModelOnDataCommand.Create(
+            "generate",
+            "Generate new data from a trained model: decoded prior samples (VAE, AAE), a decoded latent grid (--grid), or a denoising autoencoder's Markov chain (--chain); writes a PNG grid and, with --values, the samples.",
+            [output, values, count, columns, grid, gridSteps, chain, chainSteps, chainStart, noise, sampleOutput, imageShape],
+            run =>
             {
-                throw new ArgumentException("--count, --columns and --chain-steps must be at least 1 and --grid-steps at least 2.");
-            }
-
-            using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            Autoencoder net = trained.Model;
-            ImageLayout layout = parse.GetValue(imageShape) is { } shape ? ImageLayout.Parse(shape) : ImageLayout.Infer(trained.Manifest.Model.InputShape);
-            long seed = parse.GetValue(common.Seed) ?? 0;
-            using var generator = new Generator((ulong)seed);
-            using var scope = torch.NewDisposeScope();
-            string png = parse.GetValue(output)!;
-            Tensor generated;
-            if (parse.GetValue(chain))
-            {
-                Corruption corruption = parse.GetValue(noise) is { } spec
-                    ? ParseCorruption(spec)
-                    : trained.Manifest.Objective.Corruption
-                      ?? throw new ArgumentException($"{directory}: the model was trained without a corruption; give the chain's with --noise KIND:AMOUNT (e.g. masking:0.3).");
-                Tensor start;
-                if (parse.GetValue(chainStart) == "noise")
+                ParseResult parse = run.Parse;
+                TextWriter stdout = run.Output;
+                string directory = run.Directory;
+                int n = parse.GetValue(count);
+                if (n < 1 || parse.GetValue(columns) < 1 || parse.GetValue(gridSteps) < 2 || parse.GetValue(chainSteps) < 1)
                 {
-                    start = torch.rand([n, .. trained.Manifest.Model.InputShape], generator: generator);
+                    throw new ArgumentException("--count, --columns and --chain-steps must be at least 1 and --grid-steps at least 2.");
                 }
-                else if (parse.GetValue(chainStart) == "data")
+
+                TrainedAutoencoder trained = run.Model;
+                Autoencoder net = trained.Model;
+                ImageLayout layout = parse.GetValue(imageShape) is { } shape ? ImageLayout.Parse(shape) : ImageLayout.Infer(trained.Manifest.Model.InputShape);
+                long seed = parse.GetValue(run.Common.Seed) ?? 0;
+                using var generator = new Generator((ulong)seed);
+                using var scope = torch.NewDisposeScope();
+                string png = parse.GetValue(output)!;
+                Tensor generated;
+                if (parse.GetValue(chain))
                 {
-                    using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
-                    start = test.Features.narrow(0, 0, Math.Min(n, test.Count)).clone();
+                    Corruption corruption = parse.GetValue(noise) is { } spec
+                        ? ParseCorruption(spec)
+                        : trained.Manifest.Objective.Corruption
+                          ?? throw new ArgumentException($"{directory}: the model was trained without a corruption; give the chain's with --noise KIND:AMOUNT (e.g. masking:0.3).");
+                    Tensor start;
+                    if (parse.GetValue(chainStart) == "noise")
+                    {
+                        start = torch.rand([n, .. trained.Manifest.Model.InputShape], generator: generator);
+                    }
+                    else if (parse.GetValue(chainStart) == "data")
+                    {
+                        TensorDataset test = run.Data;
+                        start = test.Features.narrow(0, 0, Math.Min(n, test.Count)).clone();
+                    }
+                    else
+                    {
+                        throw new ArgumentException($"--chain-start: '{parse.GetValue(chainStart)}' is not known; expected data or noise.");
+                    }
+
+                    var markov = new DenoisingMarkovChain { Corruption = corruption, SampleOutput = parse.GetValue(sampleOutput) };
+                    Tensor states = markov.Run(net, start, parse.GetValue(chainSteps), generator);
+                    long steps = states.shape[0];
+                    var picture = new ImageGrid(layout, (int)steps) { Title = "Denoising autoencoder Markov chain (start on the left)" };
+                    for (long i = 0; i < Math.Min(start.shape[0], 16); i++)
+                    {
+                        picture.AddRow(states.select(1, i));
+                    }
+
+                    picture.Save(png, "Markov chain", string.Create(CultureInfo.InvariantCulture,
+                        $"Each row one chain of {steps - 1} steps x <- reconstruct(corrupt(x)) with {corruption.GetType().Name} (seed {seed}), starting from {parse.GetValue(chainStart)} on the left."));
+                    generated = states[-1];
+                }
+                else if (parse.GetValue(grid))
+                {
+                    int steps = parse.GetValue(gridSteps);
+                    using LatentDistribution distribution = PlaneFor(run, generator);
+                    GenerativeViews.SaveLatentGrid(net, distribution, layout, png, steps);
+                    generated = trained.Decode(distribution.Grid(steps).reshape([-1, .. trained.Manifest.Model.CodeShape]));
                 }
                 else
                 {
-                    throw new ArgumentException($"--chain-start: '{parse.GetValue(chainStart)}' is not known; expected data or noise.");
+                    Tensor codes;
+                    string source;
+                    if (net is IGenerativeAutoencoder generative)
+                    {
+                        codes = generative.SamplePrior(n, generator);
+                        source = generative.PriorDescription;
+                    }
+                    else
+                    {
+                        TensorDataset test = run.Data;
+                        using var fitted = LatentDistribution.FitToCodes(trained.EncodeAll(test).reshape(test.Count, -1));
+                        codes = fitted.Sample(n, generator);
+                        source = fitted.Description;
+                    }
+
+                    generated = trained.Decode(codes.reshape([n, .. trained.Manifest.Model.CodeShape]));
+                    GenerativeViews.SaveImages(generated, layout, png, parse.GetValue(columns), "Generated samples",
+                        string.Create(CultureInfo.InvariantCulture, $"Decoder outputs for {n} codes drawn (seed {seed}) from {source}."));
                 }
 
-                var markov = new DenoisingMarkovChain { Corruption = corruption, SampleOutput = parse.GetValue(sampleOutput) };
-                Tensor states = markov.Run(net, start, parse.GetValue(chainSteps), generator);
-                long steps = states.shape[0];
-                var picture = new ImageGrid(layout, (int)steps) { Title = "Denoising autoencoder Markov chain (start on the left)" };
-                for (long i = 0; i < Math.Min(start.shape[0], 16); i++)
+                stdout.WriteLine($"wrote {png} ({generated.shape[0]} samples)");
+                if (parse.GetValue(values) is { } valuesPath)
                 {
-                    picture.AddRow(states.select(1, i));
+                    TensorFileWriter.Write(valuesPath, generated.reshape(generated.shape[0], -1), labels: null, columnPrefix: "x");
+                    stdout.WriteLine($"wrote {valuesPath}");
                 }
 
-                picture.Save(png, "Markov chain", string.Create(CultureInfo.InvariantCulture,
-                    $"Each row one chain of {steps - 1} steps x <- reconstruct(corrupt(x)) with {corruption.GetType().Name} (seed {seed}), starting from {parse.GetValue(chainStart)} on the left."));
-                generated = states[-1];
-            }
-            else if (parse.GetValue(grid))
-            {
-                int steps = parse.GetValue(gridSteps);
-                using LatentDistribution distribution = PlaneFor(trained, parse, data, common, directory, stdout, generator);
-                GenerativeViews.SaveLatentGrid(net, distribution, layout, png, steps);
-                generated = trained.Decode(distribution.Grid(steps).reshape([-1, .. trained.Manifest.Model.CodeShape]));
-            }
-            else
-            {
-                Tensor codes;
-                string source;
-                if (net is IGenerativeAutoencoder generative)
-                {
-                    codes = generative.SamplePrior(n, generator);
-                    source = generative.PriorDescription;
-                }
-                else
-                {
-                    using TensorDataset test = data.LoadFor(parse, common, directory, stdout);
-                    using var fitted = LatentDistribution.FitToCodes(trained.EncodeAll(test).reshape(test.Count, -1));
-                    codes = fitted.Sample(n, generator);
-                    source = fitted.Description;
-                }
-
-                generated = trained.Decode(codes.reshape([n, .. trained.Manifest.Model.CodeShape]));
-                GenerativeViews.SaveImages(generated, layout, png, parse.GetValue(columns), "Generated samples",
-                    string.Create(CultureInfo.InvariantCulture, $"Decoder outputs for {n} codes drawn (seed {seed}) from {source}."));
-            }
-
-            stdout.WriteLine($"wrote {png} ({generated.shape[0]} samples)");
-            if (parse.GetValue(values) is { } valuesPath)
-            {
-                TensorFileWriter.Write(valuesPath, generated.reshape(generated.shape[0], -1), labels: null, columnPrefix: "x");
-                stdout.WriteLine($"wrote {valuesPath}");
-            }
-
-            return 0;
-        });
-        return command;
+                return 0;
+            });
     }
 
     /// <summary>Parses KIND:AMOUNT, as `ae train --noise` does.</summary>
@@ -156,8 +150,9 @@ internal static class GenerateCommand
 
     // The plane a latent grid sweeps: the VAE prior's, a Gaussian fitted to prior draws for other generative
     // models (the adversarial autoencoder's prior may be a mixture), or to the test codes otherwise.
-    private static LatentDistribution PlaneFor(TrainedAutoencoder trained, ParseResult parse, DataArguments data, CommonOptions common, string directory, TextWriter log, Generator generator)
+    private static LatentDistribution PlaneFor(ModelOnData run, Generator generator)
     {
+        TrainedAutoencoder trained = run.Model;
         if (trained.Model is VariationalAutoencoder vae)
         {
             return LatentDistribution.StandardNormal(vae.LatentSize);
@@ -168,7 +163,7 @@ internal static class GenerateCommand
             return LatentDistribution.FitToCodes(generative.SamplePrior(5000, generator).cpu());
         }
 
-        using TensorDataset test = data.LoadFor(parse, common, directory, log);
+        TensorDataset test = run.Data;
         return LatentDistribution.FitToCodes(trained.EncodeAll(test).reshape(test.Count, -1));
     }
 }

@@ -75,20 +75,9 @@ internal static class IndexCommand
 
     private static Command Append()
     {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var indexPath = new Argument<string>("index") { Description = "An index file written by `ae index build`." };
-        var command = new Command("append", "Encode more data the way the index was built and append it (the file is rewritten atomically).") { indexPath };
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
+        return IndexOnDataCommand.Create("append", "Encode more data the way the index was built and append it (the file is rewritten atomically).", [], run =>
         {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string path = parse.GetValue(indexPath)!;
-            using CodeIndex index = CodeIndex.Load(path);
-            IndexSource source = IndexSource.Of(index, path);
-            using TensorDataset dataset = data.Load(parse, common.DatasetOptions(parse, stdout), null);
+            (ParseResult parse, TextWriter stdout, string path, CodeIndex index, IndexSource source, TensorDataset dataset, DataArguments data, _) = run;
             using var scope = torch.NewDisposeScope();
             Tensor codes = source.Represent(dataset);
             long[]? labels = index.Labels is null ? null : dataset.Labels?.cpu().data<long>().ToArray()
@@ -99,7 +88,6 @@ internal static class IndexCommand
             stdout.WriteLine($"appended {dataset.Count} items to {path}: {appended.Count} in all");
             return 0;
         });
-        return command;
     }
 
     private static Command Bench()

@@ -6,6 +6,10 @@ namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
 /// What a <see cref="ModelOnDataCommand"/> hands its action: the parsed line, the output, the model directory and the
-/// loaded model, the data, and the runtime options (for the seed).
+/// loaded model, the data (loaded when first asked for), and the runtime options (for the seed).
 /// </summary>
-internal sealed record ModelOnData(ParseResult Parse, TextWriter Output, string Directory, TrainedAutoencoder Model, TensorDataset Data, CommonOptions Common);
+internal sealed record ModelOnData(ParseResult Parse, TextWriter Output, string Directory, TrainedAutoencoder Model, Lazy<TensorDataset> LazyData, CommonOptions Common)
+{
+    /// <summary>The data named on the command line, or the run's test split; loaded on first use.</summary>
+    public TensorDataset Data => LazyData.Value;
+}

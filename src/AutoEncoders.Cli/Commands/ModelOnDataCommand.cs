@@ -5,33 +5,27 @@ using AutoEncoders.Persistence;
 namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
-/// The shape shared by the commands that apply a trained model to a dataset (eval, encode, reconstruct): a model
-/// directory argument, the data options (defaulting to the run's test split) and the runtime options.
+/// The shape shared by the commands that apply a trained model to a dataset (eval, encode, reconstruct, interpolate,
+/// generate): a model directory argument, the data options (defaulting to the run's test split; the data is loaded
+/// only when the action asks for it) and the runtime options.
 /// </summary>
 internal static class ModelOnDataCommand
 {
-    public static Command Create(string name, string description, IEnumerable<Option> options, Func<ModelOnData, int> run)
-    {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
-        var command = new Command(name, description) { model };
-        foreach (Option option in options)
+    public static Command Create(string name, string description, IEnumerable<Option> options, Func<ModelOnData, int> run) =>
+        DataCommand.Create(name, description, new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." }, options, (parse, stdout, directory, data, common) =>
         {
-            command.Options.Add(option);
-        }
-
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            using TensorDataset dataset = data.LoadFor(parse, common, directory, stdout);
-            return run(new ModelOnData(parse, stdout, directory, trained, dataset, common));
+            var dataset = new Lazy<TensorDataset>(() => data.LoadFor(parse, common, directory, stdout));
+            try
+            {
+                return run(new ModelOnData(parse, stdout, directory, trained, dataset, common));
+            }
+            finally
+            {
+                if (dataset.IsValueCreated)
+                {
+                    dataset.Value.Dispose();
+                }
+            }
         });
-        return command;
-    }
 }

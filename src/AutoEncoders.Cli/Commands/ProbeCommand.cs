@@ -20,19 +20,16 @@ internal static class ProbeCommand
     {
         var common = new CommonOptions();
         var model = new Argument<string>("model") { Description = "A model directory (from `ae pretrain` or `ae train`)." };
-        var labels = new Option<long?>("--labels") { Description = "Use only N labelled training samples (stratified, seeded by --label-seed); default all." };
-        var labelSeed = new Option<long>("--label-seed") { Description = "Seed of the labelled-subset draw.", DefaultValueFactory = _ => 0 };
+        var labelled = new LabelledDataOptions();
         var k = new Option<int>("--k") { Description = "Neighbours that vote in the k-NN classifier.", DefaultValueFactory = _ => 5 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the linear probe.", DefaultValueFactory = _ => 50 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size of the linear probe.", DefaultValueFactory = _ => 64 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of the linear probe.", DefaultValueFactory = _ => 1e-2 };
-        var dataset = new Option<string?>("--dataset") { Description = "Labelled data to use instead of the model's recipe data." };
-        var trainLimit = new Option<long?>("--train-limit") { Description = "Draw the labels from the first N training samples only." };
         var results = new Option<string?>("--results") { Description = "Append one CSV row per probe to this file." };
 
         var command = new Command("probe", "Linear probe and k-nearest-neighbour classifier on a model's frozen codes; prints test accuracy and confusion matrices.")
         {
-            model, labels, labelSeed, k, epochs, batchSize, learningRate, dataset, trainLimit, results,
+            model, labelled.Labels, labelled.LabelSeed, k, epochs, batchSize, learningRate, labelled.Dataset, labelled.TrainLimit, results,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -42,7 +39,7 @@ internal static class ProbeCommand
             common.ConfigureRuntime(parse, seed);
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            using LabelledSplits data = LabelledSplits.Load(directory, parse.GetValue(dataset), parse.GetValue(trainLimit), parse.GetValue(labels), parse.GetValue(labelSeed), common.DatasetOptions(parse, stdout));
+            using LabelledSplits data = labelled.Load(parse, directory, common, stdout);
             using var trainCodes = new TensorDataset(Flat(trained.EncodeAll(data.Labelled)), data.Labelled.Labels!.clone(), data.Labelled.ClassNames, $"codes of {data.Labelled.Name}");
             using var testCodes = new TensorDataset(Flat(trained.EncodeAll(data.Test)), data.Test.Labels!.clone(), data.Test.ClassNames, $"codes of {data.Test.Name}");
             stdout.WriteLine($"codes    {trainCodes.SampleSize} values per sample; {trainCodes.Count} labelled training codes, {testCodes.Count} test codes");

@@ -17,30 +17,15 @@ internal static class SearchCommand
 {
     public static Command Create()
     {
-        var common = new CommonOptions();
-        var data = new DataArguments();
-        var indexPath = new Argument<string>("index") { Description = "An index file written by `ae index build`." };
         var query = new Option<string?>("--query", "-q") { Description = "Rows of the query data to search for, e.g. 0,5,9 (default: 0)." };
         var evaluate = new Option<int?>("--evaluate") { Description = "Instead of printing, measure precision@k by label over the first N query rows." };
         var k = new Option<int>("-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
         var metric = EnumOption.Create<DistanceMetric>("--metric", "euclidean (default), cosine, or hamming (codes thresholded at 0.5, packed to bits).");
         var png = new Option<string?>("--png") { Description = "Write a PNG: each query (left) and its neighbours, for image data." };
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "The queries are items of the index itself: drop each query from its own neighbours." };
-        var command = new Command("search", "Find the k nearest indexed items to query items (Euclidean, cosine or Hamming distance; exact).")
+        var command = IndexOnDataCommand.Create("search", "Find the k nearest indexed items to query items (Euclidean, cosine or Hamming distance; exact).", [query, evaluate, k, metric, png, leaveOneOut], run =>
         {
-            indexPath, query, evaluate, k, metric, png, leaveOneOut,
-        };
-        data.AddTo(command);
-        common.AddTo(command);
-        command.SetAction(parse =>
-        {
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 0);
-            string path = parse.GetValue(indexPath)!;
-            using CodeIndex index = CodeIndex.Load(path);
-            IndexSource source = IndexSource.Of(index, path);
-            DatasetOptions options = common.DatasetOptions(parse, stdout);
-            using TensorDataset queryData = data.Load(parse, options, null);
+            (ParseResult parse, TextWriter stdout, string path, CodeIndex index, IndexSource source, TensorDataset queryData, _, DatasetOptions options) = run;
             int kk = parse.GetValue(k);
             DistanceMetric distance = parse.GetValue(metric) ?? DistanceMetric.Euclidean;
             bool self = parse.GetValue(leaveOneOut);

@@ -31,16 +31,14 @@ internal static class SequenceAnomalyCommand
         var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers.", DefaultValueFactory = _ => 1 };
         var bidirectional = new Option<bool>("--bidirectional") { Description = "Read each series in both directions." };
         var codeSize = new Option<int?>("--code-size") { Description = "Linear bottleneck size (default: the encoder's last hidden state is the code)." };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the normal training series.", DefaultValueFactory = _ => 30 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Series per mini-batch.", DefaultValueFactory = _ => 32 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 5e-3 };
-        var holdOut = new Option<double>("--validation-fraction") { Description = "Share of the normal training series held out to set the threshold.", DefaultValueFactory = _ => 0.2 };
+        var training = new TrainerArguments("Passes over the normal training series.", 30, "Series per mini-batch.", 32, 5e-3);
+        var holdOut = new ThresholdHoldOut("Share of the normal training series held out to set the threshold.");
         var percentile = new Option<double>("--percentile") { Description = "Threshold = this percentile of held-out normal scores.", DefaultValueFactory = _ => 99.0 };
         var aggregation = new Option<StepErrorAggregation>("--aggregation") { Description = "Series score from step errors: mean or max.", DefaultValueFactory = _ => StepErrorAggregation.Mean };
         var scores = new Option<string?>("--scores") { Description = "Write each test series' score, label and flag to this CSV file." };
         var command = new Command("sequence-anomaly", "Detect anomalous series with a sequence autoencoder trained on normal series (reconstruction error, percentile threshold).")
         {
-            train, test, normalClass, channels, cell, hidden, layers, bidirectional, codeSize, epochs, batchSize, learningRate, holdOut, percentile, aggregation, scores,
+            train, test, normalClass, channels, cell, hidden, layers, bidirectional, codeSize, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction, percentile, aggregation, scores,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -51,27 +49,14 @@ internal static class SequenceAnomalyCommand
             var options = new SequenceOptions { Channels = parse.GetValue(channels) };
             string normal = parse.GetValue(normalClass)!;
             SequenceTable table = SequenceTable.Read(parse.GetValue(train)!, options);
-            double fraction = parse.GetValue(holdOut);
-            if (fraction is <= 0 or >= 1)
-            {
-                throw new ArgumentException($"--validation-fraction must lie strictly between 0 and 1; found {fraction.ToString(CultureInfo.InvariantCulture)}.");
-            }
+            double fraction = holdOut.Read(parse);
 
             using var scope = torch.NewDisposeScope();
             Tensor all = Features(table);
             bool[] isNormal = Flags(table, normal, "--train");
             Tensor normalSeries = all.index_select(0, torch.tensor(Enumerable.Range(0, table.Count).Where(i => isNormal[i]).Select(i => (long)i).ToArray()));
-            long count = normalSeries.shape[0];
-            long validationCount = Math.Max(1, (long)Math.Round(count * fraction));
-            if (count - validationCount < 1)
-            {
-                throw new ArgumentException($"{table.Path}: {count} normal series (class {normal}) are too few to train on and hold out {fraction.ToString(CultureInfo.InvariantCulture)} of them.");
-            }
-
-            using var generator = new Generator((ulong)seed);
-            Tensor order = torch.randperm(count, generator: generator);
-            Tensor validation = normalSeries.index_select(0, order.narrow(0, 0, validationCount));
-            using var trainSet = new TensorDataset(normalSeries.index_select(0, order.narrow(0, validationCount, count - validationCount)), name: Path.GetFileName(table.Path));
+            using TensorDataset trainSet = ThresholdHoldOut.Split(normalSeries, fraction, seed, Path.GetFileName(table.Path), count => $"{table.Path}: {count} normal series (class {normal})", out Tensor validation);
+            long validationCount = validation.shape[0];
             stdout.WriteLine($"train    {trainSet.Count} normal series (class {normal}) of {table.Length} steps x {table.Channels} channel(s); {validationCount} held out for the threshold");
 
             var config = new SequenceAutoencoderConfig
@@ -86,16 +71,7 @@ internal static class SequenceAnomalyCommand
             };
             using var model = (SequenceAutoencoder)config.Build();
             stdout.WriteLine($"model    {ModelSummary.Of(model).Rows.Skip(1).Select(r => $"{r.Type} {r.ShapeText}").Aggregate((a, b) => $"{a} -> {b}")}; {model.ParameterCount:N0} parameters");
-            using var trainer = new Trainer(model, new Objective(), new TrainerOptions
-            {
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                Seed = seed,
-                GradientClipNorm = 1.0,
-                Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
-                Progress = ProgressMode.Lines,
-                Device = parse.GetValue(common.Device) ?? "cpu",
-            });
+            using var trainer = new Trainer(model, new Objective(), training.Read(parse, seed, common) with { GradientClipNorm = 1.0 });
             trainer.Fit(trainSet);
 
             var detector = new SequenceAnomalyDetector(model, parse.GetValue(aggregation));

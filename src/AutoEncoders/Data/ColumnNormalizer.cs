@@ -179,6 +179,34 @@ public abstract class ColumnNormalizer
     /// <summary>Writes the parameters of column <paramref name="column"/> into its JSON object.</summary>
     private protected abstract void WriteParameters(Utf8JsonWriter writer, int column);
 
+    /// <summary>
+    /// Checks the two per-column parameter lists of a normalizer (<paramref name="first"/>, <paramref name="second"/>,
+    /// named <paramref name="firstName"/> and <paramref name="secondName"/>): one of each per column
+    /// (<paramref name="pairDescription"/> names them in the message), and each pair <paramref name="valid"/>
+    /// (<paramref name="expectation"/> describes a bad pair). Returns a copy of <paramref name="first"/>, the offsets.
+    /// </summary>
+    private protected static double[] CheckParameters(IReadOnlyList<string> columns, IReadOnlyList<double> first, string firstName, IReadOnlyList<double> second, string secondName,
+        string pairDescription, Func<double, double, bool> valid, Func<double, double, string> expectation)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(first, firstName);
+        ArgumentNullException.ThrowIfNull(second, secondName);
+        if (first.Count != columns.Count || second.Count != columns.Count)
+        {
+            throw new ArgumentException($"Expected {pairDescription} per column ({columns.Count}), found {first.Count} and {second.Count}.", firstName);
+        }
+
+        for (int i = 0; i < columns.Count; i++)
+        {
+            if (!double.IsFinite(first[i]) || !double.IsFinite(second[i]) || !valid(first[i], second[i]))
+            {
+                throw new ArgumentException($"Column '{columns[i]}': {expectation(first[i], second[i])}.", secondName);
+            }
+        }
+
+        return [.. first];
+    }
+
     /// <summary>Per-column minimum, maximum, mean and population standard deviation of a table, in double precision.</summary>
     private protected static (double[] Min, double[] Max, double[] Mean, double[] Std) Statistics(CsvTable table)
     {

@@ -38,24 +38,7 @@ public sealed class MinMaxNormalizer : ColumnNormalizer
         writer.WriteNumber("max", Maximum[column]);
     }
 
-    private static double[] Check(IReadOnlyList<string> columns, IReadOnlyList<double> minimum, IReadOnlyList<double> maximum)
-    {
-        ArgumentNullException.ThrowIfNull(columns);
-        ArgumentNullException.ThrowIfNull(minimum);
-        ArgumentNullException.ThrowIfNull(maximum);
-        if (minimum.Count != columns.Count || maximum.Count != columns.Count)
-        {
-            throw new ArgumentException($"Expected one minimum and one maximum per column ({columns.Count}), found {minimum.Count} and {maximum.Count}.", nameof(minimum));
-        }
-
-        for (int i = 0; i < columns.Count; i++)
-        {
-            if (!double.IsFinite(minimum[i]) || !double.IsFinite(maximum[i]) || maximum[i] < minimum[i])
-            {
-                throw new ArgumentException($"Column '{columns[i]}': expected finite min <= max, found min {minimum[i]} and max {maximum[i]}.", nameof(maximum));
-            }
-        }
-
-        return [.. minimum];
-    }
+    private static double[] Check(IReadOnlyList<string> columns, IReadOnlyList<double> minimum, IReadOnlyList<double> maximum) =>
+        CheckParameters(columns, minimum, nameof(minimum), maximum, nameof(maximum), "one minimum and one maximum",
+            (lo, hi) => hi >= lo, (lo, hi) => $"expected finite min <= max, found min {lo} and max {hi}");
 }

@@ -41,24 +41,7 @@ public sealed class ZScoreNormalizer : ColumnNormalizer
         writer.WriteNumber("std", StandardDeviation[column]);
     }
 
-    private static double[] Check(IReadOnlyList<string> columns, IReadOnlyList<double> mean, IReadOnlyList<double> standardDeviation)
-    {
-        ArgumentNullException.ThrowIfNull(columns);
-        ArgumentNullException.ThrowIfNull(mean);
-        ArgumentNullException.ThrowIfNull(standardDeviation);
-        if (mean.Count != columns.Count || standardDeviation.Count != columns.Count)
-        {
-            throw new ArgumentException($"Expected one mean and one standard deviation per column ({columns.Count}), found {mean.Count} and {standardDeviation.Count}.", nameof(mean));
-        }
-
-        for (int i = 0; i < columns.Count; i++)
-        {
-            if (!double.IsFinite(mean[i]) || !double.IsFinite(standardDeviation[i]) || standardDeviation[i] < 0)
-            {
-                throw new ArgumentException($"Column '{columns[i]}': expected a finite mean and a finite standard deviation >= 0, found {mean[i]} and {standardDeviation[i]}.", nameof(standardDeviation));
-            }
-        }
-
-        return [.. mean];
-    }
+    private static double[] Check(IReadOnlyList<string> columns, IReadOnlyList<double> mean, IReadOnlyList<double> standardDeviation) =>
+        CheckParameters(columns, mean, nameof(mean), standardDeviation, nameof(standardDeviation), "one mean and one standard deviation",
+            (_, std) => std >= 0, (m, std) => $"expected a finite mean and a finite standard deviation >= 0, found {m} and {std}");
 }

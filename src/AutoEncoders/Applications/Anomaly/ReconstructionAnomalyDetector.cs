@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
 using AutoEncoders.Persistence;
 using TorchSharp;
@@ -37,29 +36,11 @@ public sealed class ReconstructionAnomalyDetector
     public Tensor FeatureScores(Tensor samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
+        return AnomalyThreshold.ScoreInBatches(Model, samples, BatchSize, batch =>
         {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            Device device = Model.parameters().First().device;
-            var parts = new List<Tensor>();
-            long n = samples.shape[0];
-            for (long start = 0; start < n; start += BatchSize)
-            {
-                long size = Math.Min(BatchSize, n - start);
-                Tensor x = samples.narrow(0, start, size).to(device).to_type(ScalarType.Float32);
-                Tensor reconstruction = Model.Reconstruct(x);
-                parts.Add((x - reconstruction).square().reshape(size, -1).cpu());
-            }
-
-            return (parts.Count == 0 ? torch.zeros(0, samples.numel() / Math.Max(1, n)) : torch.cat(parts)).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+            Tensor x = batch.to_type(ScalarType.Float32);
+            return (x - Model.Reconstruct(x)).square().reshape(x.shape[0], -1);
+        }, () => torch.zeros(0, samples.numel() / Math.Max(1, samples.shape[0])));
     }
 
     /// <summary>One score per sample: the mean of its per-feature squared errors.</summary>
@@ -83,18 +64,7 @@ public sealed class ReconstructionAnomalyDetector
     /// </summary>
     public double CalibratePercentile(Tensor normalSamples, double percentile = 99.0)
     {
-        ArgumentNullException.ThrowIfNull(normalSamples);
-        if (normalSamples.shape[0] == 0)
-        {
-            throw new ArgumentException("Calibration needs at least one normal sample; the validation set is empty.", nameof(normalSamples));
-        }
-
-        if (percentile is < 0 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "The percentile must lie between 0 and 100.");
-        }
-
-        Threshold = Percentile.Of(Score(normalSamples), percentile);
+        Threshold = AnomalyThreshold.Calibrate(normalSamples, percentile, Score, "sample", nameof(normalSamples));
         return Threshold.Value;
     }
 
@@ -124,12 +94,7 @@ public sealed class ReconstructionAnomalyDetector
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(isAnomaly);
-        double threshold = RequireThreshold();
-        return new AnomalyDetectionReport(
-            threshold,
-            BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
-            BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
-            BinaryClassificationMetrics.AveragePrecision(scores, isAnomaly));
+        return AnomalyThreshold.Report(RequireThreshold(), scores, isAnomaly);
     }
 
     /// <summary>Scores labelled samples and reports how well the scores separate the anomalies.</summary>
@@ -176,6 +141,5 @@ public sealed class ReconstructionAnomalyDetector
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
-    private double RequireThreshold() => Threshold ??
-        throw new InvalidOperationException("The detector has no threshold yet: calibrate it on held-out normal samples, or set Threshold.");
+    private double RequireThreshold() => AnomalyThreshold.Require(Threshold, "calibrate it on held-out normal samples");
 }

@@ -1,4 +1,3 @@
-using AutoEncoders.Evaluation;
 using AutoEncoders.Models.Sequence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,26 +37,7 @@ public sealed class SequenceAnomalyDetector
     public Tensor StepScores(Tensor series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            Device device = Model.parameters().First().device;
-            var parts = new List<Tensor>();
-            for (long start = 0; start < series.shape[0]; start += BatchSize)
-            {
-                long size = Math.Min(BatchSize, series.shape[0] - start);
-                parts.Add(Model.StepErrors(series.narrow(0, start, size).to(device)).cpu());
-            }
-
-            return (parts.Count == 0 ? torch.zeros(0, Model.Config.InputShape[0]) : torch.cat(parts)).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        return AnomalyThreshold.ScoreInBatches(Model, series, BatchSize, Model.StepErrors, () => torch.zeros(0, Model.Config.InputShape[0]));
     }
 
     /// <summary>One anomaly score per series: the mean or largest of its step errors.</summary>
@@ -77,13 +57,7 @@ public sealed class SequenceAnomalyDetector
     /// <returns>The threshold.</returns>
     public double Calibrate(Tensor normalSeries, double percentile = 99.0)
     {
-        ArgumentNullException.ThrowIfNull(normalSeries);
-        if (normalSeries.shape[0] == 0)
-        {
-            throw new ArgumentException("Calibration needs at least one normal series; the validation set is empty.", nameof(normalSeries));
-        }
-
-        double threshold = Percentile.Of(Score(normalSeries), percentile);
+        double threshold = AnomalyThreshold.Calibrate(normalSeries, percentile, Score, "series", nameof(normalSeries));
         Threshold = threshold;
         return threshold;
     }
@@ -96,14 +70,8 @@ public sealed class SequenceAnomalyDetector
     {
         ArgumentNullException.ThrowIfNull(isAnomaly);
         double threshold = RequireThreshold();
-        double[] scores = Score(series);
-        return new AnomalyDetectionReport(
-            threshold,
-            BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
-            BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
-            BinaryClassificationMetrics.AveragePrecision(scores, isAnomaly));
+        return AnomalyThreshold.Report(threshold, Score(series), isAnomaly);
     }
 
-    private double RequireThreshold() => Threshold ??
-        throw new InvalidOperationException("The detector has no threshold yet: call Calibrate with held-out normal series, or set Threshold.");
+    private double RequireThreshold() => AnomalyThreshold.Require(Threshold, "call Calibrate with held-out normal series");
 }

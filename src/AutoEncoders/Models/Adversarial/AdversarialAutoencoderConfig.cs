@@ -44,7 +44,7 @@ public sealed record AdversarialAutoencoderConfig : ModelConfig
 
     /// <summary>The decoder sizes actually used.</summary>
     [JsonIgnore]
-    public IReadOnlyList<int> EffectiveDecoderLayers => DecoderLayers ?? Layers.Reverse().ToArray();
+    public IReadOnlyList<int> EffectiveDecoderLayers => DenseLayerSizes.EffectiveDecoder(Layers, DecoderLayers);
 
     /// <inheritdoc />
     public override Autoencoder Build()
@@ -62,10 +62,7 @@ public sealed record AdversarialAutoencoderConfig : ModelConfig
         }
 
         IReadOnlyList<int> decoder = EffectiveDecoderLayers;
-        if (decoder.Count < 2 || decoder[0] != Layers[^1] || decoder[^1] != Layers[0] || decoder.Any(s => s < 1))
-        {
-            throw new ArgumentException($"decoderLayers must run from the code size {Layers[^1]} to the input size {Layers[0]}; found [{string.Join(", ", decoder)}].");
-        }
+        DenseLayerSizes.ValidateDecoder(Layers, decoder);
 
         if (DiscriminatorLayers is null || DiscriminatorLayers.Any(s => s < 1))
         {

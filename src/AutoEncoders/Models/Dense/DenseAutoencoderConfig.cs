@@ -53,7 +53,7 @@ public sealed record DenseAutoencoderConfig : ModelConfig
 
     /// <summary>The decoder sizes actually used: <see cref="DecoderLayers"/> or the mirrored encoder.</summary>
     [JsonIgnore]
-    public IReadOnlyList<int> EffectiveDecoderLayers => DecoderLayers ?? Layers.Reverse().ToArray();
+    public IReadOnlyList<int> EffectiveDecoderLayers => DenseLayerSizes.EffectiveDecoder(Layers, DecoderLayers);
 
     /// <summary>Activation of encoder layer <paramref name="i"/> (0-based; the last is the code layer).</summary>
     public Activation EncoderActivation(int i) =>
@@ -84,11 +84,7 @@ public sealed record DenseAutoencoderConfig : ModelConfig
         }
 
         IReadOnlyList<int> decoder = EffectiveDecoderLayers;
-        if (decoder.Count < 2 || decoder[0] != Layers[^1] || decoder[^1] != Layers[0] || decoder.Any(s => s < 1))
-        {
-            throw new ArgumentException(
-                $"decoderLayers must run from the code size {Layers[^1]} to the input size {Layers[0]}; found [{string.Join(", ", decoder)}].");
-        }
+        DenseLayerSizes.ValidateDecoder(Layers, decoder);
 
         if (TiedWeights && !decoder.SequenceEqual(Layers.Reverse()))
         {

@@ -51,7 +51,7 @@ public sealed record VariationalAutoencoderConfig : ModelConfig
 
     /// <summary>The decoder sizes actually used: <see cref="DecoderLayers"/> or the mirrored encoder.</summary>
     [JsonIgnore]
-    public IReadOnlyList<int> EffectiveDecoderLayers => DecoderLayers ?? Layers.Reverse().ToArray();
+    public IReadOnlyList<int> EffectiveDecoderLayers => DenseLayerSizes.EffectiveDecoder(Layers, DecoderLayers);
 
     /// <inheritdoc />
     public override Autoencoder Build()
@@ -69,11 +69,7 @@ public sealed record VariationalAutoencoderConfig : ModelConfig
         }
 
         IReadOnlyList<int> decoder = EffectiveDecoderLayers;
-        if (decoder.Count < 2 || decoder[0] != Layers[^1] || decoder[^1] != Layers[0] || decoder.Any(s => s < 1))
-        {
-            throw new ArgumentException(
-                $"decoderLayers must run from the latent size {Layers[^1]} to the input size {Layers[0]}; found [{string.Join(", ", decoder)}].");
-        }
+        DenseLayerSizes.ValidateDecoder(Layers, decoder, "latent");
 
         if (OutputActivation is not (Activation.Sigmoid or Activation.Linear))
         {

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,57 +20,27 @@ public sealed class Adam : TorchSharp.Modules.Adam
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null)
     {
-        if (closure is not null || !CanFuse())
+        if (closure is not null || !FusedAdam.TryStep(Groups(), Moments, NextStep))
         {
             return base.step(closure!);
-        }
-
-        using (torch.no_grad())
-        {
-            foreach (ParamGroup group in _parameter_groups.Cast<ParamGroup>())
-            {
-                var options = (Options)group.Options;
-                foreach (Parameter param in group.Parameters)
-                {
-                    using Tensor? grad = param.grad;
-                    if (grad is null)
-                    {
-                        continue;
-                    }
-
-                    var state = (State)_state[param.Handle];
-                    state.step += 1;
-                    AdamKernel.Step(param, grad, state.exp_avg, state.exp_avg_sq, state.step, options.LearningRate!.Value,
-                        options.beta1!.Value, options.beta2!.Value, options.eps!.Value, l2: options.weight_decay!.Value, decay: 1);
-                }
-            }
         }
 
         return null!;
     }
 
-    private bool CanFuse()
-    {
-        foreach (ParamGroup group in _parameter_groups.Cast<ParamGroup>())
+    private List<FusedAdamGroup> Groups() =>
+        _parameter_groups.Cast<ParamGroup>().Select(g =>
         {
-            var options = (Options)group.Options;
-            if (options.amsgrad == true || options.maximize == true)
-            {
-                return false;
-            }
+            var o = (Options)g.Options;
+            return new FusedAdamGroup(g.Parameters, o.amsgrad != true && o.maximize != true, o.LearningRate!.Value,
+                o.beta1!.Value, o.beta2!.Value, o.eps!.Value, L2: o.weight_decay!.Value, Decay: 1);
+        }).ToList();
 
-            foreach (Parameter param in group.Parameters)
-            {
-                using Tensor? grad = param.grad;
-                var state = (State)_state[param.Handle];
-                if (!AdamKernel.Supports(param) || (grad is not null && !AdamKernel.Supports(grad)) ||
-                    !AdamKernel.Supports(state.exp_avg) || !AdamKernel.Supports(state.exp_avg_sq))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+    private (Tensor ExpAvg, Tensor ExpAvgSq) Moments(Parameter param)
+    {
+        var state = (State)_state[param.Handle];
+        return (state.exp_avg, state.exp_avg_sq);
     }
+
+    private long NextStep(Parameter param) => ++((State)_state[param.Handle]).step;
 }

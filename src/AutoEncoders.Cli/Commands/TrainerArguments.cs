@@ -1,0 +1,34 @@
+using System.CommandLine;
+using AutoEncoders.Training;
+
+namespace AutoEncoders.Cli.Commands;
+
+/// <summary>
+/// --epochs, --batch-size and --lr of the commands that train an autoencoder themselves (`ae detect fit`,
+/// `ae documents`, `ae sequence-anomaly`), read into <see cref="TrainerOptions"/> (Adam, progress lines, --device).
+/// </summary>
+internal sealed class TrainerArguments
+{
+    public TrainerArguments(string epochsDescription, int epochs, string batchSizeDescription, int batchSize, double learningRate)
+    {
+        Epochs = new Option<int>("--epochs") { Description = epochsDescription, DefaultValueFactory = _ => epochs };
+        BatchSize = new Option<int>("--batch-size") { Description = batchSizeDescription, DefaultValueFactory = _ => batchSize };
+        LearningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => learningRate };
+    }
+
+    public Option<int> Epochs { get; }
+
+    public Option<int> BatchSize { get; }
+
+    public Option<double> LearningRate { get; }
+
+    public TrainerOptions Read(ParseResult parse, int seed, CommonOptions common) => new()
+    {
+        Epochs = parse.GetValue(Epochs),
+        BatchSize = parse.GetValue(BatchSize),
+        Seed = seed,
+        Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(LearningRate) },
+        Progress = ProgressMode.Lines,
+        Device = parse.GetValue(common.Device) ?? "cpu",
+    };
+}
