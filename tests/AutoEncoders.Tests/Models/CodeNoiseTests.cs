@@ -26,7 +26,8 @@ public sealed class CodeNoiseTests(MnistFixture mnist) : IClassFixture<MnistFixt
         TensorDataset data = mnist.First(1000);
         double plain = NearBinaryFraction(Plain, data, Tolerance);
         double noisy = NearBinaryFraction(Plain with { CodeNoise = 4 }, data, Tolerance);
-        Assert.True(noisy > plain + 0.1, $"code noise: {noisy:P1} near-binary; without: {plain:P1}");
+        // Measured: 46.9% with noise, 0.0% without (within 0.1 the plain code is already at 87.0%, the noisy one at 92.1%).
+        Assert.True(noisy > 0.3 && plain < 0.05, $"code noise: {noisy:P1} near-binary; without: {plain:P1}");
     }
 
     [Fact]
