@@ -36,6 +36,7 @@ internal static class TrainCommand
         var codeActivation = EnumOption.Create<Activation>("--code-activation", "Without a recipe: code layer activation (default linear).");
         var loss = new Option<string?>("--loss") { Description = "Without a recipe: mse or bce." };
         var tied = new Option<bool>("--tied-weights") { Description = "Without a recipe: tie decoder weights to the encoder's." };
+        var codeNoise = new Option<double?>("--code-noise") { Description = "Dense models: Gaussian noise (standard deviation S) on the code layer's input while training, for near-binary sigmoid codes (semantic hashing)." };
         var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
         var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on the code with this weight." };
         var contractive = new Option<double?>("--contractive") { Description = "Add an exact contractive penalty with this weight." };
@@ -43,7 +44,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
         {
             recipeOption, resume, output, name, epochs, batchSize, learningRate, dataset, trainLimit, validationSplit, progress,
-            layers, activation, codeActivation, loss, tied, noise, l1, contractive,
+            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -66,6 +67,7 @@ internal static class TrainCommand
                 string? recipePath = parse.GetValue(recipeOption);
                 recipe = recipePath is not null ? Recipe.Load(recipePath) : FromFlags(parse, layers, activation, codeActivation, loss, tied);
                 recipe = AddObjectiveFlags(recipe, parse.GetValue(noise), parse.GetValue(l1), parse.GetValue(contractive));
+                recipe = AddCodeNoise(recipe, parse.GetValue(codeNoise));
                 run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
             }
 
@@ -229,6 +231,21 @@ internal static class TrainCommand
             string other => throw new ArgumentException($"--loss: '{other}' is not known; expected mse or bce."),
         };
         return new Recipe { Name = $"dense-{string.Join('-', parsed)}", Model = config, Objective = new Objective { Reconstruction = reconstruction } };
+    }
+
+    private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise)
+    {
+        if (codeNoise is not double s)
+        {
+            return recipe;
+        }
+
+        if (recipe.Model is not DenseAutoencoderConfig dense)
+        {
+            throw new ArgumentException("--code-noise: only dense models have a code-noise option.");
+        }
+
+        return recipe with { Model = dense with { CodeNoise = s } };
     }
 
     private static Recipe AddObjectiveFlags(Recipe recipe, string? noise, double? l1, double? contractive)

@@ -142,6 +142,11 @@ public sealed class DenseAutoencoder : Autoencoder
                 z = _encoderNorms[i].forward(z);
             }
 
+            if (i == last && training && _config.CodeNoise > 0)
+            {
+                z = z + (torch.randn_like(z) * _config.CodeNoise);
+            }
+
             Activation activation = _config.EncoderActivation(i);
             Tensor a = ActivationFunction.Apply(activation, z);
             if (i == last && _config.Sparsity is not null)

@@ -40,6 +40,16 @@ public sealed record DenseAutoencoderConfig : ModelConfig
     /// <summary>Dropout probability after each hidden layer (not the code or output); 0 turns it off.</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// Standard deviation of Gaussian noise added to the code layer's pre-activation (before
+    /// <see cref="CodeActivation"/>) during training only; 0 turns it off. With a sigmoid code this drives the codes
+    /// towards 0 and 1 so that thresholding them at 0.5 loses little: the "semantic hashing" trick of Salakhutdinov
+    /// and Hinton (Semantic Hashing, International Journal of Approximate Reasoning 50(7), 2009), who add
+    /// deterministic Gaussian noise to the code layer's input during fine-tuning. The noise is drawn from the global
+    /// torch generator (as dropout is), so it follows the trainer's seed and a checkpoint's saved generator state.
+    /// </summary>
+    public double CodeNoise { get; init; }
+
     /// <summary>A hard sparsity constraint on the code (k-sparse or winner-take-all), or null.</summary>
     public CodeSparsity? Sparsity { get; init; }
 
@@ -105,6 +115,11 @@ public sealed record DenseAutoencoderConfig : ModelConfig
         if (Dropout is < 0 or >= 1)
         {
             throw new ArgumentException($"dropout must lie in [0, 1); found {Dropout}.");
+        }
+
+        if (!double.IsFinite(CodeNoise) || CodeNoise < 0)
+        {
+            throw new ArgumentException($"codeNoise must be a finite standard deviation >= 0; found {CodeNoise}.");
         }
 
         Sparsity?.Validate(Layers[^1]);
