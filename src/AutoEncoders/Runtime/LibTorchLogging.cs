@@ -17,7 +17,7 @@ internal static class LibTorchLogging
     /// <summary>Applies <c>TORCH_CPP_LOG_LEVEL</c> (default ERROR unless the user set it); best effort.</summary>
     public static void Apply()
     {
-        NativeEnvironment.SetDefault("TORCH_CPP_LOG_LEVEL", "ERROR");
+        _ = NativeEnvironment.SetDefault("TORCH_CPP_LOG_LEVEL", "ERROR");
         string library = OperatingSystem.IsWindows() ? "c10.dll" : OperatingSystem.IsMacOS() ? "libc10.dylib" : "libc10.so";
         if (NativeLibrary.TryLoad(library, typeof(LibTorchLogging).Assembly, null, out IntPtr handle)
             && NativeLibrary.TryGetExport(handle, InitLoggingSymbol, out IntPtr initLogging))

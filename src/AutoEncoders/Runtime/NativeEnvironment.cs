@@ -8,25 +8,28 @@ namespace AutoEncoders.Runtime;
 /// </summary>
 internal static partial class NativeEnvironment
 {
-    /// <summary>Sets <paramref name="name"/> unless the user already did (in either environment).</summary>
-    public static void SetDefault(string name, string value)
+    /// <summary>
+    /// Sets <paramref name="name"/> to <paramref name="value"/> unless the user already gave it a non-empty value
+    /// (in either environment); returns the value in force, or null if it could not be set.
+    /// </summary>
+    public static string? SetDefault(string name, string value)
     {
-        if (Environment.GetEnvironmentVariable(name) is not null)
+        string? existing = Environment.GetEnvironmentVariable(name);
+        if (!string.IsNullOrEmpty(existing))
         {
-            return;
+            return existing;
         }
 
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            _ = SetEnv(name, value, overwrite: 0);
+            return SetEnv(name, value, overwrite: 1) == 0 ? value : null;
         }
-        else
-        {
-            Environment.SetEnvironmentVariable(name, value);
-        }
+
+        Environment.SetEnvironmentVariable(name, value);
+        return value;
     }
 
     /// <summary>POSIX setenv: 0 on success.</summary>
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int SetEnv(string name, string value, int overwrite);
+    private static partial int SetEnv(string name, string value, int overwrite);
 }

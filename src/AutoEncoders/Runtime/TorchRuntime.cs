@@ -14,7 +14,9 @@ public static partial class TorchRuntime
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
     private static readonly Lock Gate = new();
-    private static readonly string? OneDnnIsaInForce = CapOneDnnIsa();
+    // Set in the native environment (what oneDNN reads when its first kernel is made) before libtorch loads, unless
+    // the user set it; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix.
+    private static readonly string? OneDnnIsaInForce = NativeEnvironment.SetDefault(OneDnnIsaVariable, "AVX");
     private static bool s_loaded;
 
     /// <summary>
@@ -130,28 +132,6 @@ public static partial class TorchRuntime
         }
 
         throw new ArgumentException($"Device '{device}' is not known: expected 'cpu', 'cuda' or 'cuda:N'.", nameof(device));
-    }
-
-    /// <summary>
-    /// Sets <see cref="OneDnnIsaVariable"/> to AVX in the native environment (what oneDNN reads when its first
-    /// kernel is made) unless it is already set; .NET's own Environment.SetEnvironmentVariable does not reach
-    /// native getenv on Unix.
-    /// </summary>
-    private static string? CapOneDnnIsa()
-    {
-        string? existing = Environment.GetEnvironmentVariable(OneDnnIsaVariable);
-        if (!string.IsNullOrEmpty(existing))
-        {
-            return existing;
-        }
-
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-        {
-            return NativeEnvironment.SetEnv(OneDnnIsaVariable, "AVX", 0) == 0 ? "AVX" : null;
-        }
-
-        Environment.SetEnvironmentVariable(OneDnnIsaVariable, "AVX");
-        return "AVX";
     }
 
     /// <summary>Why libtorch did not load, in one sentence, found by loading the native wrapper directly.</summary>
