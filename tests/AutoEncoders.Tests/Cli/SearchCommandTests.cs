@@ -47,4 +47,20 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no such index file", missing.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Index_bench_times_the_three_metrics_on_random_codes()
+    {
+        CliRun run = CliRun.Of("index", "bench", "--items", "5000", "--dims", "16", "--queries", "16", "-k", "3", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("5,000 random items of 16 values, 16 queries, k = 3, 1 thread(s)", run.Output, StringComparison.Ordinal);
+        foreach (string metric in new[] { "euclidean", "cosine", "hamming" })
+        {
+            Match line = Regex.Match(run.Output, metric + @"\s+(\S+) queries/s wall .+ (\S+) queries per CPU-second; first result (\d+)");
+            Assert.True(line.Success, run.Output);
+            Assert.True(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) > 0, line.Value);
+            Assert.True(double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture) > 0, line.Value);
+            Assert.InRange(long.Parse(line.Groups[3].Value, CultureInfo.InvariantCulture), 0, 4999);
+        }
+    }
 }
