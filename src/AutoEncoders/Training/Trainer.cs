@@ -488,6 +488,11 @@ public class Trainer : IDisposable
         History.Epochs.Add(record);
         _state.Epoch++;
         _state.Batch = 0;
+
+        // The next epoch starts from the shuffle generator as it is now: a checkpoint written at this epoch's end
+        // must hold this state, not the finished epoch's start (resuming from it would replay that permutation).
+        _state.ShuffleState?.Dispose();
+        _state.ShuffleState = CaptureState(ShuffleGenerator);
         if (Options.Schedule is not null)
         {
             _state.LearningRate = Options.Schedule.RateAfter(_state.Epoch, Options.Epochs, Options.Optimizer.LearningRate, _state.LearningRate, record.Monitored, _state.ScheduleState);

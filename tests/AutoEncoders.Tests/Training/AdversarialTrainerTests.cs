@@ -94,6 +94,42 @@ public sealed class AdversarialTrainerTests
     }
 
     [Fact]
+    public void Extending_a_finished_run_from_its_last_checkpoint_gives_the_weights_of_a_longer_straight_run()
+    {
+        // The checkpoint written at the end of the last epoch (not on an interruption) must hold the next epoch's
+        // shuffle state; the schedule is constant here, since a cosine one depends on the total number of epochs.
+        using TensorDataset data = Clusters();
+        TrainerOptions constant = Options with { Schedule = null };
+        TorchRuntime.SetSeed(33);
+        using var reference = (AdversarialAutoencoder)Config.Build();
+        using (var trainer = new AdversarialTrainer(reference, new Objective { Reconstruction = new MeanSquaredError() }, constant))
+        {
+            trainer.Fit(data);
+        }
+
+        using var directory = new TempDirectory();
+        string checkpoint = directory.File("run.ckpt");
+        TorchRuntime.SetSeed(33);
+        using (var shorter = (AdversarialAutoencoder)Config.Build())
+        using (var trainer = new AdversarialTrainer(shorter, new Objective { Reconstruction = new MeanSquaredError() }, constant with { Epochs = 2 }) { CheckpointPath = checkpoint })
+        {
+            trainer.Fit(data);
+        }
+
+        TorchRuntime.SetSeed(998);
+        using var extended = (AdversarialAutoencoder)Config.Build();
+        using (var trainer = new AdversarialTrainer(extended, new Objective { Reconstruction = new MeanSquaredError() }, constant))
+        {
+            Assert.Equal(4, trainer.Fit(data, resumeFrom: checkpoint).Epochs.Count);
+        }
+
+        foreach ((string name, Tensor expected) in reference.state_dict())
+        {
+            Assert.True(expected.equal(extended.state_dict()[name]).all().item<bool>(), $"{name} differs after extending the run");
+        }
+    }
+
+    [Fact]
     public void A_checkpoint_without_the_prior_generator_is_refused_before_anything_is_loaded()
     {
         using TensorDataset data = Clusters();
