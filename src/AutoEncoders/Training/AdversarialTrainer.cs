@@ -17,7 +17,8 @@ namespace AutoEncoders.Training;
 /// (3) generator: the encoder learns to fool D, loss BCE(D(q(x)), 1).
 /// At the game's equilibrium D's accuracy is 1/2 and both losses are near ln 2 = 0.693. History columns add
 /// "discriminator", "generator" and "discriminator_accuracy" to the objective's. Prior draws come from a generator
-/// seeded from the options (it is not part of checkpoints, so a resumed adversarial run is not bit-identical).
+/// seeded from the options; checkpoints save its state with the three optimisers, the discriminator and the base
+/// trainer's state, so an interrupted and resumed run ends with exactly the weights of an uninterrupted one.
 /// </summary>
 public class AdversarialTrainer : Trainer
 {
@@ -33,6 +34,9 @@ public class AdversarialTrainer : Trainer
 
     /// <inheritdoc />
     public override IReadOnlyList<string> MetricNames => [.. base.MetricNames, "discriminator", "generator", "discriminator_accuracy"];
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, Generator> CheckpointedGenerators => new Dictionary<string, Generator> { ["prior"] = PriorGenerator };
 
     private Generator PriorGenerator => _priorGenerator ??= new Generator((ulong)Options.Seed + 3);
 

@@ -92,6 +92,15 @@ public class Trainer : IDisposable
     protected Generator NoiseGenerator => _noiseGenerator ??= new Generator((ulong)Options.Seed + 1);
 
     /// <summary>
+    /// Random generators of a subclass, by name, that checkpoints save and restore besides the trainer's own
+    /// (shuffling, corruption noise and torch's default generator); none by default. Resuming from a checkpoint
+    /// that lacks one of them (or holds others) is refused, since the run could not continue exactly.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, Generator> CheckpointedGenerators => NoGenerators;
+
+    private static IReadOnlyDictionary<string, Generator> NoGenerators { get; } = new Dictionary<string, Generator>();
+
+    /// <summary>
     /// Trains for <see cref="TrainerOptions.Epochs"/> epochs (or until early stopping or cancellation). With
     /// <paramref name="resumeFrom"/>, continues a run from its checkpoint exactly where it stopped.
     /// </summary>
@@ -171,23 +180,36 @@ public class Trainer : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _state.ShuffleState ??= CaptureState(ShuffleGenerator);
-        TrainingCheckpoint.Write(path, new TrainingCheckpoint
+        Dictionary<string, Tensor> generatorStates = CheckpointedGenerators.ToDictionary(p => p.Key, p => CaptureState(p.Value));
+        try
         {
-            State = _state with { History = History },
-            Model = Model,
-            Objective = Objective,
-            Optimizers = Optimizers,
-            NoiseState = CaptureState(NoiseGenerator),
-            GlobalState = CaptureState(torch.Generator.Default),
-            BestWeights = _bestWeights,
-        });
+            TrainingCheckpoint.Write(path, new TrainingCheckpoint
+            {
+                State = _state with { History = History },
+                Model = Model,
+                Objective = Objective,
+                Optimizers = Optimizers,
+                NoiseState = CaptureState(NoiseGenerator),
+                GlobalState = CaptureState(torch.Generator.Default),
+                GeneratorStates = generatorStates,
+                BestWeights = _bestWeights,
+            });
+        }
+        finally
+        {
+            foreach (Tensor state in generatorStates.Values)
+            {
+                state.Dispose();
+            }
+        }
     }
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and objective.</summary>
     public void LoadCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        TrainingCheckpointContents contents = TrainingCheckpoint.Read(path, Model, Objective, Optimizers);
+        IReadOnlyDictionary<string, Generator> generators = CheckpointedGenerators;
+        TrainingCheckpointContents contents = TrainingCheckpoint.Read(path, Model, Objective, Optimizers, [.. generators.Keys]);
         _state = contents.State;
         History = contents.State.History ?? new TrainingHistory { Metrics = MetricNames };
         History.Interrupted = false;
@@ -196,6 +218,12 @@ public class Trainer : IDisposable
         ShuffleGenerator.set_state(contents.ShuffleState);
         NoiseGenerator.set_state(contents.NoiseState);
         torch.Generator.Default.set_state(contents.GlobalState);
+        foreach ((string name, Tensor state) in contents.GeneratorStates)
+        {
+            generators[name].set_state(state);
+            state.Dispose();
+        }
+
         ReplaceBestWeights(contents.BestWeights);
         contents.ShuffleState.Dispose();
         contents.NoiseState.Dispose();
@@ -460,6 +488,11 @@ public class Trainer : IDisposable
         History.Epochs.Add(record);
         _state.Epoch++;
         _state.Batch = 0;
+
+        // The next epoch starts from the shuffle generator as it is now: a checkpoint written at this epoch's end
+        // must hold this state, not the finished epoch's start (resuming from it would replay that permutation).
+        _state.ShuffleState?.Dispose();
+        _state.ShuffleState = CaptureState(ShuffleGenerator);
         if (Options.Schedule is not null)
         {
             _state.LearningRate = Options.Schedule.RateAfter(_state.Epoch, Options.Epochs, Options.Optimizer.LearningRate, _state.LearningRate, record.Monitored, _state.ScheduleState);

@@ -11,8 +11,9 @@ namespace AutoEncoders.Training;
 
 /// <summary>
 /// One checkpoint file: a JSON header (trainer state, history, the model and objective configuration it belongs
-/// to), then the weights, optimiser states, random generator states, stateful loss terms and, with early stopping,
-/// the best weights. Written through a temporary file and a rename.
+/// to), then the weights, optimiser states, random generator states, stateful loss terms, with early stopping the
+/// best weights, and last the states of a trainer's own named generators (the adversarial trainer's prior draws).
+/// Written through a temporary file and a rename.
 /// </summary>
 internal sealed class TrainingCheckpoint
 {
@@ -31,6 +32,8 @@ internal sealed class TrainingCheckpoint
 
     public required Tensor GlobalState { get; init; }
 
+    public IReadOnlyDictionary<string, Tensor> GeneratorStates { get; init; } = new Dictionary<string, Tensor>();
+
     public Dictionary<string, Tensor>? BestWeights { get; init; }
 
     public static void Write(string path, TrainingCheckpoint checkpoint)
@@ -46,6 +49,7 @@ internal sealed class TrainingCheckpoint
             OptimizerCount = checkpoint.Optimizers.Count,
             TermStates = termStates.Select(s => new TermStateEntry(s.Index, s.Key)).ToList(),
             BestWeights = checkpoint.BestWeights?.Keys.ToList(),
+            Generators = [.. checkpoint.GeneratorStates.Keys],
         };
 
         AtomicFile.Write(path, stream =>
@@ -75,10 +79,15 @@ internal sealed class TrainingCheckpoint
                     checkpoint.BestWeights[key].Save(writer);
                 }
             }
+
+            foreach (string name in header.Generators)
+            {
+                checkpoint.GeneratorStates[name].Save(writer);
+            }
         });
     }
 
-    public static TrainingCheckpointContents Read(string path, Autoencoder model, Objective objective, IReadOnlyList<optim.Optimizer> optimizers)
+    public static TrainingCheckpointContents Read(string path, Autoencoder model, Objective objective, IReadOnlyList<optim.Optimizer> optimizers, IReadOnlyCollection<string> generators)
     {
         if (!File.Exists(path))
         {
@@ -121,6 +130,22 @@ internal sealed class TrainingCheckpoint
             throw new InvalidOperationException($"{path} was written for a different objective; resume with the objective it was trained with.\ncheckpoint: {header.Objective}\ncurrent:    {objectiveJson}");
         }
 
+        // Checked before anything is loaded: without a generator's state the run cannot continue exactly (checkpoints
+        // of adversarial runs written before the prior's generator was saved lack it).
+        string[] missing = [.. generators.Except(header.Generators)];
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"{path} lacks the state of the random generator(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} this trainer draws from (it was written by an older build or by another trainer), so the run cannot be resumed exactly; start it again.");
+        }
+
+        string[] extra = [.. header.Generators.Except(generators)];
+        if (extra.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"{path} holds the state of the random generator(s) {string.Join(", ", extra.Select(n => $"'{n}'"))}, which this trainer does not have: it was written by another kind of trainer; resume it with the same model kind.");
+        }
+
         if (header.OptimizerCount != optimizers.Count)
         {
             throw new InvalidOperationException($"{path} holds {header.OptimizerCount} optimiser states; this trainer has {optimizers.Count}.");
@@ -147,8 +172,9 @@ internal sealed class TrainingCheckpoint
             }
 
             Dictionary<string, Tensor>? best = header.BestWeights?.ToDictionary(k => k, _ => TensorExtensionMethods.Load(reader));
+            Dictionary<string, Tensor> generatorStates = header.Generators.ToDictionary(n => n, _ => TensorExtensionMethods.Load(reader));
             header.State.ShuffleState = shuffle.clone();
-            return new TrainingCheckpointContents(header.State, shuffle, noise, global, best);
+            return new TrainingCheckpointContents(header.State, shuffle, noise, global, generatorStates, best);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException)
         {
@@ -171,5 +197,7 @@ internal sealed class TrainingCheckpoint
         public List<TermStateEntry> TermStates { get; init; } = [];
 
         public List<string>? BestWeights { get; init; }
+
+        public List<string> Generators { get; init; } = [];
     }
 }

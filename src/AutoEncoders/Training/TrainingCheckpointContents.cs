@@ -8,4 +8,5 @@ internal sealed record TrainingCheckpointContents(
     Tensor ShuffleState,
     Tensor NoiseState,
     Tensor GlobalState,
+    Dictionary<string, Tensor> GeneratorStates,
     Dictionary<string, Tensor>? BestWeights);
