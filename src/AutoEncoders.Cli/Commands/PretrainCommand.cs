@@ -134,7 +134,9 @@ internal static class PretrainCommand
             }, fineTuneHistory);
             trained.Save(directory);
             new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = config, Objective = objective, Training = layerTraining0, Data = source });
-            AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(options, JsonDefaults.Options));
+            // A convolutional stack has no dense layer sizes: leave the unused default out of the record.
+            LayerwisePretrainingOptions settings = options.Convolutional is null ? options : options with { Layers = [] };
+            AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(settings, JsonDefaults.Options));
             for (int k = 0; k < histories.Count; k++)
             {
                 string layerDirectory = Path.Combine(directory, "layers", (k + 1).ToString(CultureInfo.InvariantCulture));

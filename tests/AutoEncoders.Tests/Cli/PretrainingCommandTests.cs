@@ -139,6 +139,12 @@ public sealed class PretrainingCommandTests
         Assert.Contains("stage 2/2 ([4, 14, 14] -> [2, 7, 7], separate autoencoder): 2 epochs", run.Output, StringComparison.Ordinal);
         Assert.Contains("fine-tune: 1 epochs", run.Output, StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(model, "layers", "2", "history.csv")).Length);
+        using (JsonDocument settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "pretraining.json"))))
+        {
+            Assert.Equal(2, settings.RootElement.GetProperty("convolutional").GetProperty("stages").GetArrayLength());
+            Assert.Equal(0, settings.RootElement.GetProperty("layers").GetArrayLength());
+        }
+
 
         using TrainedAutoencoder loaded = TrainedAutoencoder.Load(model);
         var conv = Assert.IsType<AutoEncoders.Models.Convolutional.ConvolutionalAutoencoder>(loaded.Model);
