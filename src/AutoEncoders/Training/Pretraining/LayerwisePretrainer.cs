@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using AutoEncoders.Data;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
-using AutoEncoders.Objectives;
 using AutoEncoders.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
