@@ -65,7 +65,7 @@ ConvolutionalStackSpec stack = options.Convolutional ?? throw new ArgumentExcept
 int[] stageEpochs = [.. Enumerable.Range(0, stack.Depth).Select(k => options.Layer(k).Training.Epochs)];
 int totalEpochs = stageEpochs.Sum() + fineTune.Epochs;
 string modeName = options.Mode == PretrainingMode.FrozenStack ? "frozen stack" : "separate autoencoders";
-Console.WriteLine($"training on {train.Count} images, testing on {test.Count}; stages {string.Join(" + ", stageEpochs)} epochs ({modeName}), fine-tune {fineTune.Epochs}; scratch {totalEpochs} epochs; 1 thread");
+Console.WriteLine($"training on {train.Count} images, testing on {test.Count}; stages {string.Join(" + ", stageEpochs)} epochs ({modeName}), fine-tune {fineTune.Epochs}; {(scratch ? $"scratch {totalEpochs} epochs" : "no scratch run")}; 1 thread");
 
 var rows = new StringBuilder();
 void Row(string label, string epochs, double seconds, Autoencoder model)

@@ -3,3 +3,5 @@
 set -e
 cd "$(dirname "$0")/../.."
 nice -n 10 dotnet run -c Release --project experiments/conv-stacked -- --out experiments/conv-stacked/results.md 2>&1 | tee experiments/conv-stacked/run.log
+# The same stack in frozen-stack mode (no scratch run: it is the one above).
+nice -n 10 dotnet run -c Release --project experiments/conv-stacked -- --mode frozen_stack --scratch false --out experiments/conv-stacked/results-frozen.md 2>&1 | tee experiments/conv-stacked/run-frozen.log
