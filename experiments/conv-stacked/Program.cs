@@ -108,7 +108,9 @@ if (scratch)
 string markdown =
     $"Fashion-MNIST, trained on {train.Count:N0} training images, evaluated on the {test.Count:N0} test images; recipe {Path.GetFileName(recipePath)} " +
     $"({result.Config.Encoder.Count + result.Config.Decoder.Count} layers, {string.Join("x", result.Config.CodeShape)} code). Adam 1e-3, batch 128, seed 1, one torch thread ({Environment.ProcessorCount} cores, shared).\n" +
-    "Stage 1 minimises BCE on the images, stage 2 squared error on the cached 16x14x14 codes; fine-tuning and training from scratch minimise BCE.\n" +
+    (options.Mode == PretrainingMode.FrozenStack
+        ? "Stage 1 minimises BCE on the images; stage 2, on the cached 16x14x14 codes, the squared error of the image rebuilt through the frozen stage-1 decoder; fine-tuning minimises BCE.\n"
+        : "Stage 1 minimises BCE on the images, stage 2 squared error on the cached 16x14x14 codes; fine-tuning and training from scratch minimise BCE.\n") +
     "Squared error: per image, summed over the 784 pixels, mean over images. BCE: per pixel.\n\n" +
     "| Model | Epochs (stage 1 + stage 2 + end-to-end) | Training time | Test squared error | Test BCE |\n" +
     "|---|---|---:|---:|---:|\n" + rows;
