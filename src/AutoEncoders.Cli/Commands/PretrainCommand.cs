@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AutoEncoders.Data;
 using AutoEncoders.Models;
-using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
@@ -12,7 +12,7 @@ using AutoEncoders.Training.Pretraining;
 
 namespace AutoEncoders.Cli.Commands;
 
-/// <summary>`ae pretrain`: greedy layer-wise pretraining of a (stacked denoising) dense autoencoder into a model directory.</summary>
+/// <summary>`ae pretrain`: greedy layer-wise pretraining of a (stacked denoising) dense or convolutional autoencoder into a model directory.</summary>
 internal static class PretrainCommand
 {
     /// <summary>File in the model directory that records the pretraining settings.</summary>
@@ -21,7 +21,7 @@ internal static class PretrainCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings (see recipes/pretraining/); --dataset, --train-limit, --seed and --device override it, the other flags are ignored." };
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings, dense layers or a \"convolutional\" stack of stages (see recipes/pretraining/); --dataset, --train-limit, --seed and --device override it, the other flags are ignored." };
         var output = new Option<string>("--out", "-o") { Description = "Model directory to write (model.json, weights.bin, recipe.json, pretraining.json, layers/<k>/history.csv).", Required = true };
         var layers = new Option<string>("--layers") { Description = "Sizes from the input to the code; one layer is pretrained per step.", DefaultValueFactory = _ => "784,500,250,100" };
         var activation = EnumOption.Create<Activation>("--activation", "Activation of every pretrained layer (default sigmoid).");
@@ -37,7 +37,7 @@ internal static class PretrainCommand
         var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist; default mnist); labels are not used." };
         var trainLimit = new Option<long?>("--train-limit") { Description = "Pretrain on the first N training samples only." };
 
-        var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
+        var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders, dense layers or convolutional stages from a recipe): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
         {
             recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit,
         };
@@ -104,27 +104,44 @@ internal static class PretrainCommand
             common.ConfigureRuntime(parse, seed);
             using TensorDataset train = DataSourceLoader.Load(source, DatasetSplit.Train, common.DatasetOptions(parse, stdout));
             stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}, labels not used");
-            stdout.WriteLine($"stack    {string.Join("-", options.Layers)} {ModeName(options.Mode)}, layer 1: {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining0.Epochs} epochs");
-            LayerwisePretrainingResult result = LayerwisePretrainer.Pretrain(train, options);
-            using DenseAutoencoder model = result.Model;
+            Autoencoder model;
+            ModelConfig config;
+            IReadOnlyList<TrainingHistory> histories;
+            TrainingHistory? fineTuneHistory;
+            if (options.Convolutional is ConvolutionalStackSpec stack)
+            {
+                string shapes = string.Join(" -> ", Enumerable.Range(0, stack.Depth + 1).Select(k => $"[{string.Join(", ", stack.StageInputShape(k))}]"));
+                stdout.WriteLine($"stack    convolutional, {stack.Depth} stage(s) {shapes}, {ModeName(options.Mode)}, stage 1: {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining0.Epochs} epochs");
+                ConvolutionalPretrainingResult result = ConvolutionalLayerwisePretrainer.Pretrain(train, options);
+                (model, config, histories, fineTuneHistory) = (result.Model, result.Config, result.StageHistories, result.FineTuneHistory);
+            }
+            else
+            {
+                stdout.WriteLine($"stack    {string.Join("-", options.Layers)} {ModeName(options.Mode)}, layer 1: {string.Join(" + ", objective.TermNames)}{(objective.Corruption is null ? string.Empty : $" on {objective.Corruption.GetType().Name} inputs")}, {layerTraining0.Epochs} epochs");
+                LayerwisePretrainingResult result = LayerwisePretrainer.Pretrain(train, options);
+                (model, config, histories, fineTuneHistory) = (result.Model, result.Config, result.LayerHistories, result.FineTuneHistory);
+            }
 
+            using Autoencoder owned = model;
             string directory = parse.GetValue(output)!;
             var trained = new TrainedAutoencoder(model, new ModelManifest
             {
-                Model = result.Config,
+                Model = config,
                 Objective = objective,
                 Training = layerTraining0,
                 Data = DataFingerprint.Of(train),
                 ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
-            }, result.FineTuneHistory);
+            }, fineTuneHistory);
             trained.Save(directory);
-            new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = result.Config, Objective = objective, Training = layerTraining0, Data = source });
-            AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(options, JsonDefaults.Options));
-            for (int k = 0; k < result.LayerHistories.Count; k++)
+            new RunDirectory(directory).SaveRecipe(new Recipe { Name = Path.GetFileName(Path.GetFullPath(directory)), Model = config, Objective = objective, Training = layerTraining0, Data = source });
+            // A convolutional stack has no dense layer sizes: leave the unused default out of the record.
+            LayerwisePretrainingOptions settings = options.Convolutional is null ? options : options with { Layers = [] };
+            AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), JsonSerializer.Serialize(settings, JsonDefaults.Options));
+            for (int k = 0; k < histories.Count; k++)
             {
                 string layerDirectory = Path.Combine(directory, "layers", (k + 1).ToString(CultureInfo.InvariantCulture));
                 Directory.CreateDirectory(layerDirectory);
-                result.LayerHistories[k].Save(layerDirectory);
+                histories[k].Save(layerDirectory);
             }
 
             var plain = new Objective { Reconstruction = new BinaryCrossEntropy() };

@@ -103,4 +103,67 @@ public sealed class PretrainingCommandTests
         Assert.Equal(3, recipe.Pretraining.LayerSettings.Count);
         Assert.All(recipe.Pretraining.LayerSettings, l => Assert.NotNull(l.Objective.Corruption));
     }
+
+    [Fact]
+    public void A_convolutional_stack_recipe_writes_a_loadable_convolutional_model()
+    {
+        using var dir = new TempDirectory();
+        string recipe = dir.Write("scae.json", """
+            {
+              "name": "tiny-scae",
+              "pretraining": {
+                "convolutional": {
+                  "channels": 1, "height": 28, "width": 28,
+                  "stages": [
+                    { "encoder": [ { "type": "conv2d", "filters": 4, "padding": "same", "activation": "relu" }, { "type": "max_pool2d", "name": "pool1" } ],
+                      "decoder": [ { "type": "max_unpool2d", "pool": "pool1" }, { "type": "conv2d", "filters": 1, "padding": "same", "activation": "sigmoid" } ] },
+                    { "encoder": [ { "type": "conv2d", "filters": 2, "padding": "same", "activation": "relu" }, { "type": "max_pool2d" } ],
+                      "decoder": [ { "type": "upsample" }, { "type": "conv2d", "filters": 4, "padding": "same", "activation": "relu" } ] }
+                  ]
+                },
+                "layerSettings": [
+                  { "objective": { "reconstruction": { "kind": "bce" }, "corruption": { "kind": "gaussian", "factor": 0.3 } },
+                    "training": { "epochs": 1, "batchSize": 50, "optimizer": { "learningRate": 0.005 } } },
+                  { "objective": { "reconstruction": { "kind": "mse" } },
+                    "training": { "epochs": 2, "batchSize": 50, "optimizer": { "learningRate": 0.005 } } }
+                ],
+                "fineTune": { "epochs": 1, "batchSize": 50 }
+              },
+              "data": { "dataset": "mnist", "trainLimit": 200 }
+            }
+            """);
+        string model = dir.File("scae");
+        CliRun run = CliRun.Of("pretrain", "--recipe", recipe, "-o", model, "--data-dir", TestData.DatasetsRoot);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("stack    convolutional, 2 stage(s) [1, 28, 28] -> [4, 14, 14] -> [2, 7, 7], separate autoencoders", run.Output, StringComparison.Ordinal);
+        Assert.Contains("stage 2/2 ([4, 14, 14] -> [2, 7, 7], separate autoencoder): 2 epochs", run.Output, StringComparison.Ordinal);
+        Assert.Contains("fine-tune: 1 epochs", run.Output, StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(model, "layers", "2", "history.csv")).Length);
+        using (JsonDocument settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "pretraining.json"))))
+        {
+            Assert.Equal(2, settings.RootElement.GetProperty("convolutional").GetProperty("stages").GetArrayLength());
+            Assert.Equal(0, settings.RootElement.GetProperty("layers").GetArrayLength());
+        }
+
+
+        using TrainedAutoencoder loaded = TrainedAutoencoder.Load(model);
+        var conv = Assert.IsType<AutoEncoders.Models.Convolutional.ConvolutionalAutoencoder>(loaded.Model);
+        Assert.Equal((4 * 9) + 4 + (4 * 2 * 9) + 2 + (2 * 4 * 9) + 4 + (4 * 9) + 1, conv.ParameterCount);
+        Assert.Equal([2L, 7, 7], loaded.Model.Config.CodeShape);
+
+        CliRun summary = CliRun.Of("summary", model);
+        Assert.True(summary.ExitCode == 0, summary.Error + summary.Output);
+        Assert.Contains("Total params: 227", summary.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_stacked_convolutional_recipe_parses_into_the_deep_model()
+    {
+        string path = Path.Combine(AutoEncoders.Tests.Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "pretraining", "scae-fashion.json");
+        var recipe = AutoEncoders.Training.Pretraining.PretrainingRecipe.Load(path);
+        Assert.NotNull(recipe.Pretraining.Convolutional);
+        Assert.Equal(2, recipe.Pretraining.Depth);
+        Assert.Equal([8L, 7, 7], recipe.Pretraining.Convolutional!.DeepConfig().CodeShape);
+        Assert.Equal("fashion-mnist", recipe.Data.Dataset);
+    }
 }

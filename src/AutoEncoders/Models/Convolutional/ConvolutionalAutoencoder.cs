@@ -55,10 +55,29 @@ public sealed class ConvolutionalAutoencoder : Autoencoder, ILayerSummarySource
     {
         ArgumentNullException.ThrowIfNull(input);
         Tensor x = ToImages(input);
+        AutoencoderOutput output = RunSpan(x, 0, _encoderCount, 0);
+        CheckOutputShape(output.Reconstruction, x);
+        return new AutoencoderOutput
+        {
+            Reconstruction = output.Reconstruction.reshape(input.shape),
+            Logits = output.Logits?.reshape(input.shape),
+            Code = output.Code,
+            Hidden = output.Hidden,
+        };
+    }
+
+    /// <summary>
+    /// Runs encoder layers [<paramref name="encoderFrom"/>, <paramref name="encoderTo"/>) on images
+    /// <paramref name="x"/> and then decoder layers <paramref name="decoderFrom"/> to the last: one stage of a
+    /// stacked convolutional autoencoder reconstructing the data through the outer decoders. The full range is
+    /// the ordinary forward pass. Unpooling layers need their pooling layer inside the span.
+    /// </summary>
+    internal AutoencoderOutput RunSpan(Tensor x, int encoderFrom, int encoderTo, int decoderFrom)
+    {
         var pooled = new Dictionary<int, (Tensor Indices, long[] Size)>();
-        var hidden = new List<HiddenActivation>(_encoderCount);
+        var hidden = new List<HiddenActivation>(encoderTo - encoderFrom);
         Tensor h = x;
-        for (int i = 0; i < _encoderCount; i++)
+        for (int i = encoderFrom; i < encoderTo; i++)
         {
             (Tensor output, Tensor? pre) = RunLayer(i, h, pooled);
             hidden.Add(new HiddenActivation(_names[i], h, pre, output, LayerActivation(_specs[i]), Weight: null));
@@ -67,22 +86,37 @@ public sealed class ConvolutionalAutoencoder : Autoencoder, ILayerSummarySource
 
         Tensor code = h;
         Tensor? logits = null;
-        for (int i = _encoderCount; i < _specs.Length; i++)
+        for (int i = _encoderCount + decoderFrom; i < _specs.Length; i++)
         {
             (h, Tensor? pre) = RunLayer(i, h, pooled);
             logits = pre;
         }
 
-        CheckOutputShape(h, x);
         bool sigmoid = _config.OutputActivation == Activation.Sigmoid;
         return new AutoencoderOutput
         {
-            Reconstruction = h.reshape(input.shape),
-            Logits = sigmoid && logits is not null ? logits.reshape(input.shape) : null,
+            Reconstruction = h,
+            Logits = sigmoid ? logits : null,
             Code = code,
             Hidden = hidden,
         };
     }
+
+    /// <summary>Runs encoder layers [<paramref name="from"/>, <paramref name="to"/>) on <paramref name="x"/> (images or codes of layer from - 1).</summary>
+    internal Tensor EncodeSpan(Tensor x, int from, int to)
+    {
+        var pooled = new Dictionary<int, (Tensor Indices, long[] Size)>();
+        Tensor h = x;
+        for (int i = from; i < to; i++)
+        {
+            h = RunLayer(i, h, pooled).Output;
+        }
+
+        return h;
+    }
+
+    /// <summary>Switches the module of layer <paramref name="index"/> (flat: encoder then decoder) between training and evaluation mode.</summary>
+    internal void SetLayerTraining(int index, bool on) => ModuleAt(index).train(on);
 
     /// <inheritdoc />
     public override Tensor Encode(Tensor input)

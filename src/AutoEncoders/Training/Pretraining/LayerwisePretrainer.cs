@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using AutoEncoders.Data;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
-using AutoEncoders.Objectives;
 using AutoEncoders.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -35,18 +31,7 @@ public static class LayerwisePretrainer
         try
         {
             using TensorDataset flat = data.Flattened();
-            IReadOnlyList<TrainingHistory> histories = options.Mode == PretrainingMode.SeparateAutoencoders
-                ? PretrainSeparately(stack, flat, options, codesCached)
-                : PretrainFrozenStack(stack, flat, options, codesCached);
-            TrainingHistory? fineTune = null;
-            if (options.FineTune is TrainerOptions fineTuneOptions)
-            {
-                Objective objective = options.FineTuneObjective ?? new Objective { Reconstruction = options.Layer(0).Objective.Reconstruction };
-                using var trainer = new Trainer(stack, objective, fineTuneOptions);
-                fineTune = trainer.Fit(flat);
-                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fine-tune: {fineTune.Epochs.Count} epochs, loss {fineTune.Last?.Train["loss"]:G5}"));
-            }
-
+            (IReadOnlyList<TrainingHistory> histories, TrainingHistory? fineTune) = new DensePretrainingStack(stack, options).Run(flat, codesCached);
             return new LayerwisePretrainingResult { Model = stack, Config = config, LayerHistories = histories, FineTuneHistory = fineTune };
         }
         catch
@@ -97,31 +82,15 @@ public static class LayerwisePretrainer
             throw new NotSupportedException("Layer-wise encoding supports dense stacks without batch norm or a hard code sparsity.");
         }
 
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        return PretrainingStack.Batched(model, input.reshape(input.shape[0], -1), h =>
         {
-            using var noGrad = torch.no_grad();
-            using var scope = torch.NewDisposeScope();
-            Tensor x = input.reshape(input.shape[0], -1);
-            var parts = new List<Tensor>();
-            for (long start = 0; start < x.shape[0]; start += batchSize)
+            for (int i = 0; i < layers; i++)
             {
-                Tensor h = x.narrow(0, start, Math.Min(batchSize, x.shape[0] - start));
-                for (int i = 0; i < layers; i++)
-                {
-                    h = ActivationFunction.Apply(config.EncoderActivation(i), model.EncoderLayer(i).forward(h));
-                }
-
-                parts.Add(h);
+                h = ActivationFunction.Apply(config.EncoderActivation(i), model.EncoderLayer(i).forward(h));
             }
 
-            return torch.cat(parts).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            return h;
+        }, batchSize);
     }
 
     /// <summary>
@@ -164,101 +133,18 @@ public static class LayerwisePretrainer
         ArgumentNullException.ThrowIfNull(stageInput);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(settings);
-        TrainerOptions options = settings.Training;
-        options.Validate();
-        if (options.Schedule is not null || options.EarlyStopping is not null || options.ValidationSplit > 0)
-        {
-            throw new ArgumentException("Frozen-stack pretraining uses a constant learning rate on all the data: remove schedule, earlyStopping and validationSplit from the layer's training settings (or use the separate-autoencoders mode).");
-        }
-
-        Objective objective = settings.Objective;
-        objective.Validate();
-        objective.ResetState();
-        Device device = TorchRuntime.ParseDevice(options.Device);
+        Device device = TorchRuntime.ParseDevice(settings.Training.Device);
         stack.to(device);
         FreezeAllBut(stack, layer);
-        using var stage = new StackStage(stack, layer);
-        Parameter[] trainable = StageParameters(stack, layer);
-        using optim.Optimizer optimizer = options.Optimizer.Create(trainable);
-        using var shuffle = new Generator((ulong)options.Seed);
-        using var noise = new Generator((ulong)options.Seed + 1);
-        torch.manual_seed(options.Seed);
-        IReadOnlyList<string> names = [.. objective.TermNames.Prepend("loss")];
-        var history = new TrainingHistory { Metrics = names };
-        long count = stageInput.shape[0];
-        Tensor flatTarget = target.reshape(count, -1);
-        stack.train();
         try
         {
-            for (int epoch = 0; epoch < options.Epochs; epoch++)
-            {
-                var clock = Stopwatch.StartNew();
-                double[] sums = new double[names.Count];
-                using Tensor order = options.Shuffle ? torch.randperm(count, generator: shuffle) : torch.arange(count);
-                long step = 0;
-                for (long start = 0; start < count; start += options.BatchSize)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    long size = Math.Min(options.BatchSize, count - start);
-                    Tensor index = order.narrow(0, start, size);
-                    Tensor clean = stageInput.index_select(0, index).to(device);
-                    Tensor input = objective.Corruption?.Apply(clean, noise) ?? clean;
-                    if (objective.NeedsInputGradient)
-                    {
-                        input = input.detach().requires_grad_(true);
-                    }
-
-                    optimizer.zero_grad();
-                    AutoencoderOutput output = stage.forward(input);
-                    ObjectiveValue value = objective.Compute(new LossContext
-                    {
-                        Model = stage,
-                        Target = flatTarget.index_select(0, index).to(device),
-                        Input = input,
-                        Output = output,
-                        Training = true,
-                        Epoch = epoch,
-                        Step = step++,
-                    });
-                    using Tensor stacked = torch.stack(value.Terms.Prepend(value.Total).Select(t => t.detach().to_type(ScalarType.Float64)).ToArray()).cpu();
-                    double[] host = stacked.data<double>().ToArray();
-                    if (host.Any(v => !double.IsFinite(v)))
-                    {
-                        throw new NonFiniteLossException(epoch + 1, step, step, names[Array.FindIndex(host, v => !double.IsFinite(v))], host.First(v => !double.IsFinite(v)));
-                    }
-
-                    value.Total.backward();
-                    if (options.GradientClipNorm is double maxNorm)
-                    {
-                        nn.utils.clip_grad_norm_(trainable, maxNorm);
-                    }
-
-                    optimizer.step();
-                    for (int i = 0; i < host.Length; i++)
-                    {
-                        sums[i] += host[i] * size;
-                    }
-                }
-
-                double seconds = clock.Elapsed.TotalSeconds;
-                var record = new EpochRecord
-                {
-                    Epoch = epoch + 1,
-                    Train = names.Select((n, i) => (n, v: sums[i] / count)).ToDictionary(p => p.n, p => p.v),
-                    LearningRate = options.Optimizer.LearningRate,
-                    Seconds = seconds,
-                    SamplesPerSecond = count / Math.Max(seconds, 1e-9),
-                };
-                history.Epochs.Add(record);
-                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"layer {layer + 1} (frozen stack) epoch {epoch + 1}/{options.Epochs}: loss {record.Train["loss"]:G5} ({seconds:F1} s)"));
-            }
+            using var stage = new StackStage(stack, layer);
+            return StageTrainingLoop.Train(stage, StageParameters(stack, layer), () => stack.train(), stageInput, target.reshape(target.shape[0], -1), settings, $"layer {layer + 1}", log);
         }
         finally
         {
             Unfreeze(stack);
         }
-
-        return history;
     }
 
     private static Activation OutputActivation(LayerwisePretrainingOptions options, int layer) =>
@@ -269,122 +155,5 @@ public static class LayerwisePretrainer
         Linear encoder = stack.EncoderLayer(layer);
         int mirror = stack.EncoderDepth - 1 - layer;
         return [encoder.weight!, encoder.bias!, (Parameter)stack.DecoderWeight(mirror), (Parameter)stack.DecoderBias(mirror)];
-    }
-
-    private static List<TrainingHistory> PretrainSeparately(DenseAutoencoder stack, TensorDataset data, LayerwisePretrainingOptions options, Action<int, Tensor>? codesCached)
-    {
-        var histories = new List<TrainingHistory>();
-        int depth = stack.EncoderDepth;
-        TensorDataset current = data;
-        try
-        {
-            for (int k = 0; k < depth; k++)
-            {
-                PretrainingLayer settings = options.Layer(k);
-                using var shallow = (DenseAutoencoder)ShallowConfig(options, k).Build();
-                TrainingHistory history;
-                using (var trainer = new Trainer(shallow, settings.Objective, settings.Training))
-                {
-                    history = trainer.Fit(current);
-                }
-
-                histories.Add(history);
-                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"layer {k + 1}/{depth} ({options.Layers[k]}-{options.Layers[k + 1]}, separate autoencoder): {history.Epochs.Count} epochs, loss {history.Last?.Train["loss"]:G5}"));
-                CopyInto(stack, shallow, k);
-                if (k < depth - 1)
-                {
-                    // Encode once and cache: the next autoencoder trains on these codes, never recomputing them.
-                    Tensor codes = EncodeThrough(shallow, current.Features, 1);
-                    codesCached?.Invoke(k, codes);
-                    TensorDataset next = new(codes, current.Labels?.clone(), current.ClassNames, $"{data.Name} codes of layer {k + 1}");
-                    if (!ReferenceEquals(current, data))
-                    {
-                        current.Dispose();
-                    }
-
-                    current = next;
-                }
-            }
-        }
-        finally
-        {
-            if (!ReferenceEquals(current, data))
-            {
-                current.Dispose();
-            }
-        }
-
-        return histories;
-    }
-
-    private static List<TrainingHistory> PretrainFrozenStack(DenseAutoencoder stack, TensorDataset data, LayerwisePretrainingOptions options, Action<int, Tensor>? codesCached)
-    {
-        var histories = new List<TrainingHistory>();
-        int depth = stack.EncoderDepth;
-        Tensor cached = data.Features;
-        try
-        {
-            for (int k = 0; k < depth; k++)
-            {
-                TrainingHistory history = TrainStackStage(stack, k, cached, data.Features, options.Layer(k), options.Log);
-                histories.Add(history);
-                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"layer {k + 1}/{depth} ({options.Layers[k]}-{options.Layers[k + 1]}, frozen stack): {history.Epochs.Count} epochs, loss {history.Last?.Train["loss"]:G5}"));
-                if (k < depth - 1)
-                {
-                    // The encoders 0..k are frozen from now on, so their output is computed once for all later stages.
-                    Tensor next = EncodeLayer(stack, k, cached);
-                    codesCached?.Invoke(k, next);
-                    if (!ReferenceEquals(cached, data.Features))
-                    {
-                        cached.Dispose();
-                    }
-
-                    cached = next;
-                }
-            }
-        }
-        finally
-        {
-            if (!ReferenceEquals(cached, data.Features))
-            {
-                cached.Dispose();
-            }
-        }
-
-        return histories;
-    }
-
-    private static Tensor EncodeLayer(DenseAutoencoder stack, int layer, Tensor input)
-    {
-        var config = (DenseAutoencoderConfig)stack.Config;
-        bool wasTraining = stack.training;
-        stack.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            using var scope = torch.NewDisposeScope();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < input.shape[0]; start += 1024)
-            {
-                Tensor h = input.narrow(0, start, Math.Min(1024, input.shape[0] - start));
-                parts.Add(ActivationFunction.Apply(config.EncoderActivation(layer), stack.EncoderLayer(layer).forward(h)));
-            }
-
-            return torch.cat(parts).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            stack.train(wasTraining);
-        }
-    }
-
-    private static void CopyInto(DenseAutoencoder stack, DenseAutoencoder shallow, int layer)
-    {
-        using var noGrad = torch.no_grad();
-        int mirror = stack.EncoderDepth - 1 - layer;
-        stack.EncoderLayer(layer).weight!.copy_(shallow.EncoderLayer(0).weight!);
-        stack.EncoderLayer(layer).bias!.copy_(shallow.EncoderLayer(0).bias!);
-        stack.DecoderWeight(mirror).copy_(shallow.DecoderWeight(0));
-        stack.DecoderBias(mirror).copy_(shallow.DecoderBias(0));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Objectives;
 
 namespace AutoEncoders.Training.Pretraining;
@@ -6,10 +7,21 @@ namespace AutoEncoders.Training.Pretraining;
 /// <summary>Settings of a greedy layer-wise pretraining run.</summary>
 public sealed record LayerwisePretrainingOptions
 {
-    /// <summary>Sizes from the input to the code, e.g. [784, 500, 250, 100]: one pretrained layer per step.</summary>
+    /// <summary>Sizes from the input to the code, e.g. [784, 500, 250, 100]: one pretrained layer per step (ignored when <see cref="Convolutional"/> is set).</summary>
     public IReadOnlyList<int> Layers { get; init; } = [784, 500, 250, 100];
 
-    /// <summary>One entry per encoder layer, or a single entry used for all of them.</summary>
+    /// <summary>
+    /// A stacked convolutional autoencoder to pretrain stage by stage instead of the dense <see cref="Layers"/>
+    /// (see <see cref="ConvolutionalLayerwisePretrainer"/>); null for a dense stack. The activations of
+    /// <see cref="LayerSettings"/> do not apply: they are part of the stages' layer specs.
+    /// </summary>
+    public ConvolutionalStackSpec? Convolutional { get; init; }
+
+    /// <summary>Number of pretrained stages: convolutional stages, or dense encoder layers.</summary>
+    [JsonIgnore]
+    public int Depth => Convolutional?.Depth ?? (Layers?.Count ?? 1) - 1;
+
+    /// <summary>One entry per encoder layer (per stage of a convolutional stack), or a single entry used for all of them.</summary>
     public IReadOnlyList<PretrainingLayer> LayerSettings { get; init; } = [new PretrainingLayer()];
 
     /// <summary>Separate shallow autoencoders, or one deep stack with the outer layers frozen.</summary>
@@ -31,15 +43,24 @@ public sealed record LayerwisePretrainingOptions
     /// <summary>Checks the settings, throwing <see cref="ArgumentException"/> naming the field.</summary>
     public void Validate()
     {
-        if (Layers is null || Layers.Count < 2 || Layers.Any(s => s < 1))
+        if (Convolutional is not null)
+        {
+            Convolutional.Validate();
+            if (Mode == PretrainingMode.FrozenStack)
+            {
+                Convolutional.CheckFrozenStack();
+            }
+        }
+        else if (Layers is null || Layers.Count < 2 || Layers.Any(s => s < 1))
         {
             throw new ArgumentException($"pretraining layers need an input size and at least one positive hidden size, e.g. [784, 500, 250, 100]; found [{string.Join(", ", Layers ?? [])}].");
         }
 
-        int depth = Layers.Count - 1;
+        int depth = Depth;
+        string unit = Convolutional is null ? "encoder layer" : "convolutional stage";
         if (LayerSettings is null || (LayerSettings.Count != 1 && LayerSettings.Count != depth))
         {
-            throw new ArgumentException($"pretraining layerSettings needs one entry per encoder layer ({depth}) or a single entry for all; found {LayerSettings?.Count ?? 0}.");
+            throw new ArgumentException($"pretraining layerSettings needs one entry per {unit} ({depth}) or a single entry for all; found {LayerSettings?.Count ?? 0}.");
         }
 
         foreach (PretrainingLayer layer in LayerSettings)
