@@ -36,6 +36,7 @@ if (args.Length >= 1 && args[0] == "lstm-probe")
 {
     TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
     LstmProbe.Run();
+    LstmUnrollProbe.Run();
     return 0;
 }
 
