@@ -27,8 +27,12 @@ p("All numbers come from one run; compare them within this file only (the machin
 p()
 p("## Training throughput (samples/s, median of 5 step windows after 3 warm-up steps; same model, loss, optimiser, batch, threads; ours and the peer run back to back for each recipe)")
 p()
-p(f"Machine limit measured in the same run: libtorch float32 matmul 2048×2048 = **{limit:.1f} GFLOP/s** "
-  f"(PyTorch {peer['torch']}: {peer['matmul_gflops']:.1f} GFLOP/s). Useful FLOPs per sample of a dense model = 6 × weights (forward + backward).")
+climit = ours.get("matmul_gflops_cpu")
+p(f"Machine limit measured in the same run: libtorch float32 matmul 2048×2048 = **{limit:.1f} GFLOP/s** by the wall clock, "
+  f"**{climit:.1f} GFLOP/s** by the thread's CPU clock "
+  f"(PyTorch {peer['torch']}: {peer['matmul_gflops']:.1f} and {peer.get('matmul_gflops_cpu', float('nan')):.1f} GFLOP/s; best of 5). "
+  "Useful FLOPs per sample of a dense model = 6 × weights (forward + backward); the fraction compares like with like: "
+  "the wall-clock training rate with the wall-clock limit, and in brackets the CPU-time rate with the CPU-time limit.")
 p()
 p("| recipe | batch | ours | PyTorch | ours / PyTorch | ours / PyTorch by CPU time | useful GFLOP/s (ours) | fraction of matmul limit |")
 p("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -40,6 +44,8 @@ for name, e in ours["train"].items():
     if "flops_per_sample" in e:
         g = e["samples_per_s"] * e["flops_per_sample"] / 1e9
         flops, frac = f"{g:.1f}", f"{100 * g / limit:.0f}%"
+        if climit and "cpu_samples_per_s" in e:
+            frac += f" ({100 * e['cpu_samples_per_s'] * e['flops_per_sample'] / 1e9 / climit:.0f}%)"
     else:
         flops, frac = "—", "—"
     p(f"| {name} | {e['batch']} | {e['samples_per_s']:,.0f} | {qs} | {ratio} | {cpu_ratio} | {flops} | {frac} |")
@@ -63,7 +69,9 @@ slower_cpu = [n for n, e in ours["train"].items() if n in peer["train"] and "cpu
               and e["cpu_samples_per_s"] < peer["train"][n].get("cpu_samples_per_s", 0)]
 p(f"| every recipe at least as fast as PyTorch | wall clock: {len(ours['train']) - len(slower)} of {len(ours['train'])} at least as fast{(' (slower: ' + ', '.join(slower) + ')') if slower else ''}; "
   f"CPU time: {len(ours['train']) - len(slower_cpu)} of {len(ours['train'])}{(' (slower: ' + ', '.join(slower_cpu) + ')') if slower_cpu else ''} | {'yes' if not slower else 'no'} |")
-p(f"| 784-1000-500-250-30 at batch 256 ≥ 50% of the matmul limit | {hg:.1f} of {limit:.1f} GFLOP/s = {100 * hg / limit:.0f}% | {'yes' if hg >= 0.5 * limit else 'no'} |")
+hc = h["cpu_samples_per_s"] * h["flops_per_sample"] / 1e9
+p(f"| 784-1000-500-250-30 at batch 256 ≥ 50% of the matmul limit | wall clock: {hg:.1f} of {limit:.1f} GFLOP/s = {100 * hg / limit:.0f}%; "
+  f"CPU time: {hc:.1f} of {climit:.1f} GFLOP/s = {100 * hc / climit:.0f}% | {'yes' if hg >= 0.5 * limit else 'no'} (wall), {'yes' if hc >= 0.5 * climit else 'no'} (CPU time) |")
 p(f"| encode the Fashion-MNIST test set with the 30-D encoder ≥ 100,000 images/s | {ours['encode_images_per_s']:,.0f} images/s (PyTorch {peer['encode_images_per_s']:,.0f}) | {'yes' if ours['encode_images_per_s'] >= 1e5 else 'no'} |")
 p(f"| 784-1000-500-250-30 training on full Fashion-MNIST < 1.5 GB resident | peak {rss['vm_hwm_mb']:,.0f} MB (VmHWM) over a {rss['epochs']}-epoch run on {rss['samples']:,} images ({rss['seconds']:.0f} s, final loss {rss['final_loss']:.4f}) | {'yes' if rss['vm_hwm_mb'] < 1536 else 'no'} |")
 med = statistics.median(help_times)
