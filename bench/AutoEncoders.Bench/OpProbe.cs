@@ -36,6 +36,8 @@ internal static class OpProbe
             ($"randn [{batch},{input}] generator", () => torch.randn(x.shape, generator: generator).Dispose()),
             ($"randn [{batch},{input}] default", () => torch.randn(x.shape).Dispose()),
             ($"x + 0.5 randn, clamp(0,1)", () => { using var d = torch.NewDisposeScope(); (x + (0.5 * torch.randn(x.shape, generator: generator))).clamp(0, 1); }),
+            ("randn, in place: mul_(0.5), add_(x), clamp_(0,1)", () => torch.randn(x.shape, generator: generator).mul_(0.5).add_(x).clamp_(0, 1).Dispose()),
+            ("GaussianNoise.Apply (the library's)", () => new AutoEncoders.Objectives.Corruptions.GaussianNoise { Factor = 0.5 }.Apply(x, generator).Dispose()),
             ($"zeros_like [{hidden},{input}]", () => torch.zeros_like(w).Dispose()),
             ("add scalar tensor op overhead", () => b.add(1.0).Dispose()),
             ("bce_with_logits mean, fwd+bwd", () => Backward(z => nn.functional.binary_cross_entropy_with_logits(z, x))),
