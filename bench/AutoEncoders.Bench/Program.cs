@@ -24,7 +24,8 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
 //   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
 //   ae-bench ops B IN HID         CPU time of single operations at these sizes (bench/op_probe.py is the peer's half)
-//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder)
+//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder),
+//                                 then nn.LSTM against the unrolled loop the sequence model uses (time and differences)
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
