@@ -7,6 +7,7 @@ using AutoEncoders.Data;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
+using AutoEncoders.Models.Variational;
 using AutoEncoders.Objectives;
 using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
@@ -22,7 +23,9 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
 //   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
-//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder)
+//   ae-bench ops B IN HID         CPU time of single operations at these sizes (bench/op_probe.py is the peer's half)
+//   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder),
+//                                 then nn.LSTM against the unrolled loop the sequence model uses (time and differences)
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
 if (args.Length >= 2 && args[0] == "api")
 {
@@ -34,6 +37,14 @@ if (args.Length >= 1 && args[0] == "lstm-probe")
 {
     TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
     LstmProbe.Run();
+    LstmUnrollProbe.Run();
+    return 0;
+}
+
+if (args.Length >= 4 && args[0] == "ops")
+{
+    TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
+    OpProbe.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
     return 0;
 }
 
@@ -81,8 +92,8 @@ if (args[0] == "split")
         using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
         using Tensor phase = torch.rand(2048, 1) * 6.28;
         using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
-        Dictionary<string, double> lstmMs = StepSplit.Measure(lstm, series, lstm.Training.Optimizer.Create, warmup: 2, steps: 6);
-        Console.WriteLine($"step {lstmMs.Values.Sum():F1} ms: " + string.Join(", ", lstmMs.Select(p => $"{p.Key} {p.Value:F1}")));
+        Dictionary<string, double> lstmMs = StepSplit.Measure(lstm, series, lstm.Training.Optimizer.Create, warmup: 2, steps: 10, best: true);
+        Console.WriteLine($"best step phases, CPU ms: sum {lstmMs.Values.Sum():F1}: " + string.Join(", ", lstmMs.Select(p => $"{p.Key} {p.Value:F1}")));
         return 0;
     }
 
@@ -90,8 +101,8 @@ if (args[0] == "split")
     using TensorDataset flat = fashion.Flattened();
     foreach (bool toNone in new[] { false, true, false, true })
     {
-        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 10, gradsToNone: toNone);
-        Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: step {ms.Values.Sum():F1} ms: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F1}")));
+        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 20, gradsToNone: toNone, best: true);
+        Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: best step phases, CPU ms: sum {ms.Values.Sum():F2}: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F2}")));
     }
 
     Console.WriteLine($"matmul {MatmulRate(2048, 3):F1} GFLOP/s");
@@ -110,6 +121,7 @@ if (args[0] == "train")
 
 string recipes = args[1];
 result["matmul_gflops"] = MatmulRate(2048, repeats: 5);
+result["matmul_gflops_cpu"] = MatmulRate(2048, repeats: 5, cpuClock: true);
 Console.Error.WriteLine($"matmul {result["matmul_gflops"]} GFLOP/s");
 
 
@@ -143,14 +155,18 @@ Console.Error.WriteLine($"matmul {result["matmul_gflops"]} GFLOP/s");
     }
 
     var rates = new List<double>();
+    var cpuRates = new List<double>();
     for (int r = 0; r < 5; r++)
     {
         var clock = Stopwatch.StartNew();
+        double cpu = ThreadClock.Seconds();
         using Tensor codes = trained.EncodeAll(test, batchSize: 10000);
+        cpuRates.Add(test.Count / (ThreadClock.Seconds() - cpu));
         rates.Add(test.Count / clock.Elapsed.TotalSeconds);
     }
 
     result["encode_images_per_s"] = Statistics.Median(rates);
+    result["encode_images_per_s_cpu"] = Statistics.Median(cpuRates);
     result["encode_images"] = test.Count;
     Console.Error.WriteLine($"encode {result["encode_images_per_s"]} images/s");
 }
@@ -167,29 +183,39 @@ static JsonObject TrainEntry(string recipes, string name, TensorDataset fashion)
         using Tensor t = torch.linspace(0, 20, 140).unsqueeze(0);
         using Tensor phase = torch.rand(2048, 1) * 6.28;
         using var series = new TensorDataset((t + phase).sin().unsqueeze(-1));
-        double lstmRate = Throughput.SamplesPerSecond(config, new Objective(), new OptimizerOptions(), series, 64, warmup: 3, windows: 5, window: 3);
-        Console.Error.WriteLine($"{name}: {lstmRate:F0} samples/s");
-        return new JsonObject { ["batch"] = 64, ["samples_per_s"] = lstmRate };
+        (double lstmRate, double lstmCpuRate, double lstmBest) = Throughput.SamplesPerSecond(config, new Objective(), new OptimizerOptions(), series, 64, warmup: 3, windows: 5, window: 3);
+        Console.Error.WriteLine($"{name}: {lstmRate:F0} samples/s ({lstmCpuRate:F0} per CPU second)");
+        return new JsonObject { ["batch"] = 64, ["samples_per_s"] = lstmRate, ["cpu_samples_per_s"] = lstmCpuRate, ["best_step_cpu_ms"] = lstmBest };
     }
 
     string path = File.Exists(Path.Combine(recipes, name + ".json")) ? Path.Combine(recipes, name + ".json") : Path.Combine(recipes, name + ".yaml");
     Recipe recipe = Recipe.Load(path);
     int batch = recipe.Training.BatchSize;
     bool big = name.StartsWith("hinton", StringComparison.Ordinal) || name.StartsWith("conv", StringComparison.Ordinal);
-    using TensorDataset data = recipe.Model is DenseAutoencoderConfig ? fashion.Flattened() : fashion.Slice(0, fashion.Count);
-    double rate = Throughput.SamplesPerSecond(recipe.Model, recipe.Objective, recipe.Training.Optimizer, data, batch, warmup: 3, windows: 5, window: big ? 3 : 10);
-    var entry = new JsonObject { ["batch"] = batch, ["samples_per_s"] = rate };
+    using TensorDataset data = recipe.Model is DenseAutoencoderConfig or VariationalAutoencoderConfig ? fashion.Flattened() : fashion.Slice(0, fashion.Count);
+    (double rate, double cpuRate, double bestMs) = Throughput.SamplesPerSecond(recipe.Model, recipe.Objective, recipe.Training.Optimizer, data, batch, warmup: 3, windows: 5, window: big ? 3 : 10);
+    var entry = new JsonObject { ["batch"] = batch, ["samples_per_s"] = rate, ["cpu_samples_per_s"] = cpuRate, ["best_step_cpu_ms"] = bestMs };
     if (recipe.Model is DenseAutoencoderConfig dense)
     {
         long weights = dense.Layers.Zip(dense.Layers.Skip(1), (a, b) => (long)a * b).Sum() * 2;
         entry["flops_per_sample"] = 6.0 * weights;
     }
+    else if (recipe.Model is VariationalAutoencoderConfig vae)
+    {
+        // Encoder hidden layers, the mean and log-variance heads (two latent-sized layers), the decoder.
+        IReadOnlyList<int> enc = vae.Layers;
+        IReadOnlyList<int> dec = vae.EffectiveDecoderLayers;
+        long weights = enc.Zip(enc.Skip(1), (a, b) => (long)a * b).Sum() + ((long)enc[^2] * enc[^1])
+            + dec.Zip(dec.Skip(1), (a, b) => (long)a * b).Sum();
+        entry["flops_per_sample"] = 6.0 * weights;
+    }
 
-    Console.Error.WriteLine($"{name}: {rate:F0} samples/s");
+    Console.Error.WriteLine($"{name}: {rate:F0} samples/s ({cpuRate:F0} per CPU second, best step {bestMs:F2} CPU ms)");
     return entry;
 }
 
-static double MatmulRate(int n, int repeats)
+// The best of some 2048x2048 float32 matmuls, by the wall clock or by the thread's CPU clock (one thread).
+static double MatmulRate(int n, int repeats, bool cpuClock = false)
 {
     using var scope = torch.NewDisposeScope();
     Tensor a = torch.randn(n, n);
@@ -200,8 +226,10 @@ static double MatmulRate(int n, int repeats)
     for (int r = 0; r < repeats; r++)
     {
         var clock = Stopwatch.StartNew();
+        double cpu = ThreadClock.Seconds();
         using Tensor product = torch.matmul(a, b);
-        rates.Add(2.0 * n * n * n / clock.Elapsed.TotalSeconds / 1e9);
+        double seconds = cpuClock ? ThreadClock.Seconds() - cpu : clock.Elapsed.TotalSeconds;
+        rates.Add(2.0 * n * n * n / seconds / 1e9);
     }
 
     return rates.Max();

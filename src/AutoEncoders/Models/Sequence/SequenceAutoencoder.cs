@@ -151,6 +151,11 @@ public sealed class SequenceAutoencoder : Autoencoder, ILayerSummarySource
     /// <summary>The top layer's final hidden state [B, H], forward and backward joined [B, 2H] when bidirectional.</summary>
     private Tensor LastState(Tensor series)
     {
+        if (_encoder is LSTM lstm && LstmLoop.Supports(lstm, series, _config.Layers, _config.Bidirectional, _config.Dropout, training))
+        {
+            return LstmLoop.Run(lstm, series, _config.Layers).LastHidden;
+        }
+
         Tensor h = RunRecurrent(_encoder, series).LastHidden;
         long top = h.shape[0] - 1;
         return _config.Bidirectional ? torch.cat([h[top - 1], h[top]], 1) : h[top];
@@ -178,7 +183,11 @@ public sealed class SequenceAutoencoder : Autoencoder, ILayerSummarySource
             throw new ArgumentException($"Codes must have shape [B, {_config.CodeShape[0]}]; found [{string.Join(", ", code.shape)}].", nameof(code));
         }
 
-        Tensor decoded = RunRecurrent(_decoder, Repeat(code, steps)).Output;
+        // The LSTM decoder reads the same code at every step: the loop projects it once (see LstmLoop).
+        int decoderLayers = _config.EffectiveDecoderLayers;
+        Tensor decoded = _decoder is LSTM lstm && LstmLoop.Supports(lstm, code, decoderLayers, bidirectional: false, _config.Dropout, training)
+            ? LstmLoop.RunRepeated(lstm, code, steps, decoderLayers).Output
+            : RunRecurrent(_decoder, Repeat(code, steps)).Output;
         if (_config.ReverseDecoder)
         {
             decoded = decoded.flip(1);

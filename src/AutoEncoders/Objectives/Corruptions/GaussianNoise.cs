@@ -22,9 +22,11 @@ public sealed record GaussianNoise : Corruption
     public override Tensor Apply(Tensor input, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var scope = torch.NewDisposeScope();
-        Tensor noisy = input + (Factor * torch.randn(input.shape, dtype: input.dtype, device: input.device, generator: generator));
-        return (Clip ? noisy.clamp(Min, Max) : noisy).MoveToOuterDisposeScope();
+        // One buffer, updated in place: the same values as x + factor * n clipped (float addition commutes), without
+        // two full-size temporaries per batch. The input never requires grad here (the trainer corrupts data).
+        Tensor noisy = torch.randn(input.shape, dtype: input.dtype, device: input.device, generator: generator);
+        noisy.mul_(Factor).add_(input);
+        return Clip ? noisy.clamp_(Min, Max) : noisy;
     }
 
     /// <inheritdoc />
