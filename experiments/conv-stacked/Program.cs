@@ -46,15 +46,8 @@ for (int i = 0; i < args.Length; i++)
 }
 
 TorchRuntime.Configure(new RuntimeOptions { Threads = 1, Seed = 1 });
-TensorDataset Load(string images, string labels, string name)
-{
-    Tensor x = IdxReader.Read(Path.Combine(dataDirectory, images)).ToFloatTensor().unsqueeze(1);
-    Tensor y = IdxReader.Read(Path.Combine(dataDirectory, labels)).ToLabelTensor();
-    return new TensorDataset(x, y, name: name);
-}
-
-using TensorDataset fullTrain = Load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "fashion-mnist/train");
-using TensorDataset test = Load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "fashion-mnist/test");
+using TensorDataset fullTrain = FashionMnistImages.Train(dataDirectory);
+using TensorDataset test = FashionMnistImages.Test(dataDirectory);
 using TensorDataset train = trainLimit is long n ? fullTrain.Slice(0, n) : fullTrain.Slice(0, fullTrain.Count);
 
 PretrainingRecipe recipe = PretrainingRecipe.Load(recipePath);
@@ -119,24 +112,8 @@ Console.WriteLine(markdown);
 
 static ReconstructionMetrics Measure(Autoencoder model, Tensor images)
 {
-    bool wasTraining = model.training;
-    model.eval();
-    try
-    {
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < images.shape[0]; start += 1000)
-        {
-            parts.Add(model.Reconstruct(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
-        }
-
-        return ReconstructionMetrics.Compute(images, torch.cat(parts));
-    }
-    finally
-    {
-        model.train(wasTraining);
-    }
+    using Tensor reconstructions = FashionMnistImages.Reconstruct(model, images);
+    return ReconstructionMetrics.Compute(images, reconstructions);
 }
 
 /// <summary>Runs an action after a given epoch (1-based).</summary>

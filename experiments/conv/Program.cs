@@ -42,15 +42,8 @@ for (int i = 0; i < args.Length; i++)
 }
 
 TorchRuntime.Configure(new RuntimeOptions { Threads = 1, Seed = 1 });
-TensorDataset Load(string images, string labels, string name)
-{
-    Tensor x = IdxReader.Read(Path.Combine(dataDirectory, images)).ToFloatTensor().unsqueeze(1);
-    Tensor y = IdxReader.Read(Path.Combine(dataDirectory, labels)).ToLabelTensor();
-    return new TensorDataset(x, y, name: name);
-}
-
-using TensorDataset fullTrain = Load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "fashion-mnist/train");
-using TensorDataset test = Load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "fashion-mnist/test");
+using TensorDataset fullTrain = FashionMnistImages.Train(dataDirectory);
+using TensorDataset test = FashionMnistImages.Test(dataDirectory);
 using TensorDataset train = trainLimit is long n ? fullTrain.Slice(0, n) : fullTrain.Slice(0, fullTrain.Count);
 
 // One fixed draw of noisy test images (factor 0.5, clipped to [0, 1]) for the denoising comparison.
@@ -78,9 +71,9 @@ foreach ((string key, string label, Recipe recipe) in recipes.Where(r => only.Sp
     TrainingHistory history = trainer.Fit(train);
     double seconds = watch.Elapsed.TotalSeconds;
     model.eval();
-    using Tensor reconstructions = Reconstruct(model, test.Features);
+    using Tensor reconstructions = FashionMnistImages.Reconstruct(model, test.Features);
     ReconstructionMetrics clean = ReconstructionMetrics.Compute(test.Features, reconstructions);
-    using Tensor fromNoisy = Reconstruct(model, noisyTest);
+    using Tensor fromNoisy = FashionMnistImages.Reconstruct(model, noisyTest);
     ReconstructionMetrics denoised = ReconstructionMetrics.Compute(test.Features, fromNoisy);
     string code = string.Join("x", recipe.Model.CodeShape);
     rows.Append(CultureInfo.InvariantCulture, $"| {label} | {model.ParameterCount:N0} | {code} ({recipe.Model.CodeShape.Aggregate(1L, (a, b) => a * b)}) | {epochs} | {seconds / 60:F1} min | {history.Epochs[^1].Train["loss"]:F4} | {clean.SquaredErrorPerSample:F2} | {clean.BinaryCrossEntropy:F4} |\n");
@@ -104,21 +97,3 @@ string markdown =
     denoising;
 AtomicFile.WriteAllText(output, markdown);
 Console.WriteLine(markdown);
-
-static Tensor Reconstruct(Autoencoder model, Tensor images)
-{
-    using var noGrad = torch.no_grad();
-    var parts = new List<Tensor>();
-    for (long start = 0; start < images.shape[0]; start += 1000)
-    {
-        parts.Add(model.Reconstruct(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
-    }
-
-    Tensor result = torch.cat(parts);
-    foreach (Tensor part in parts)
-    {
-        part.Dispose();
-    }
-
-    return result;
-}

@@ -1,0 +1,46 @@
+using AutoEncoders.Data;
+using AutoEncoders.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using TensorDataset = AutoEncoders.Data.TensorDataset;
+
+/// <summary>What the convolutional experiments share: Fashion-MNIST as [N, 1, 28, 28] images and batched reconstruction.</summary>
+internal static class FashionMnistImages
+{
+    /// <summary>The IDX images (scaled to [0, 1], with a channel axis) and labels of one split.</summary>
+    public static TensorDataset Load(string directory, string images, string labels, string name)
+    {
+        Tensor x = IdxReader.Read(Path.Combine(directory, images)).ToFloatTensor().unsqueeze(1);
+        Tensor y = IdxReader.Read(Path.Combine(directory, labels)).ToLabelTensor();
+        return new TensorDataset(x, y, name: name);
+    }
+
+    /// <summary>The training split (60,000 images).</summary>
+    public static TensorDataset Train(string directory) => Load(directory, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "fashion-mnist/train");
+
+    /// <summary>The test split (10,000 images).</summary>
+    public static TensorDataset Test(string directory) => Load(directory, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "fashion-mnist/test");
+
+    /// <summary>The model's reconstructions of <paramref name="images"/>, 1,000 at a time, in evaluation mode without gradients.</summary>
+    public static Tensor Reconstruct(Autoencoder model, Tensor images)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var parts = new List<Tensor>();
+            for (long start = 0; start < images.shape[0]; start += 1000)
+            {
+                parts.Add(model.Reconstruct(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
+            }
+
+            return torch.cat(parts).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}
