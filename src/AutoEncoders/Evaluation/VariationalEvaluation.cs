@@ -138,13 +138,16 @@ public static class VariationalEvaluation
 
     /// <summary>
     /// Draws <paramref name="samples"/> z ~ q(z|x) per example and returns log p(x|z) and the log importance weights
-    /// log p(x|z) + log p(z) - log q(z|x), each [k, B]; chunked so no decode holds more than about 20M values.
+    /// log p(x|z) + log p(z) - log q(z|x), each [k, B]; chunked so no layer of a decode holds more than about 20M values.
     /// </summary>
     private static SampleTermsResult SampleTerms(VariationalModel model, Tensor input, Tensor mean, Tensor logVariance, int samples, Generator? generator)
     {
         Tensor x = input.reshape(input.shape[0], -1);
         long b = x.shape[0], values = x.shape[1], d = mean.shape[1];
-        long chunk = Math.Max(1, Math.Min(samples, ChunkValues / Math.Max(1, b * values)));
+        // Sized by the decoder's widest layer, not its output: a convolutional decoder's feature maps hold many
+        // times the values of the image it ends in.
+        long perExample = Math.Max(values, model.DecodeValuesPerExample);
+        long chunk = Math.Max(1, Math.Min(samples, ChunkValues / Math.Max(1, b * perExample)));
         Tensor sigma = torch.exp(0.5 * logVariance);
         Tensor logQConstant = -0.5 * (logVariance.sum(1) + (d * Log2Pi));
         var likelihoods = new List<Tensor>();

@@ -20,6 +20,7 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
     private readonly Linear _spreadHead;
     private readonly Linear _decoderInput;
     private readonly long[] _decoderInputShape;
+    private readonly long _decodeValues;
 
     /// <summary>Builds the layers of <paramref name="config"/> with PyTorch's default initialisation.</summary>
     /// <exception cref="ArgumentException">The spec is invalid or the decoder does not return to the input shape.</exception>
@@ -31,6 +32,8 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
         _layers = new ConvLayerStack(config.Encoder, config.Decoder, shapes);
         long flat = shapes.Rows[config.Encoder.Count].Shape.Aggregate(1L, (a, b) => a * b);
         _decoderInputShape = [.. config.DecoderInput.Select(s => (long)s)];
+        _decodeValues = Enumerable.Range(config.Encoder.Count, config.Decoder.Count + 1)
+            .Max(i => shapes.InputShape(i).Aggregate(1L, (a, b) => a * b));
         _meanHead = nn.Linear(flat, config.LatentSize);
         _spreadHead = nn.Linear(flat, config.LatentSize);
         _decoderInput = nn.Linear(config.LatentSize, _decoderInputShape.Aggregate(1L, (a, b) => a * b));
@@ -50,6 +53,9 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
 
     /// <inheritdoc />
     public override int LatentSize => _config.LatentSize;
+
+    /// <inheritdoc />
+    public override long DecodeValuesPerExample => _decodeValues;
 
     /// <summary>The mean head (the layer that outputs mu).</summary>
     public Linear MeanHead => _meanHead;

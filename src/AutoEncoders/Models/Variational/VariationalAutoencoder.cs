@@ -55,6 +55,9 @@ public sealed class VariationalAutoencoder : VariationalModel, ILayerSummarySour
     /// <inheritdoc />
     public override int LatentSize => _config.LatentSize;
 
+    /// <inheritdoc />
+    public override long DecodeValuesPerExample => _config.EffectiveDecoderLayers.Max();
+
     /// <summary>The mean head (the layer that outputs mu).</summary>
     public Linear MeanHead => _meanHead;
 

@@ -57,6 +57,12 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
     /// </summary>
     public Generator? SamplingGenerator { get; set; }
 
+    /// <summary>
+    /// The most values one example occupies in any layer of a decode (the widest layer of a dense decoder, the
+    /// largest feature maps of a convolutional one); evaluation sizes its chunks of k samples by it.
+    /// </summary>
+    public abstract long DecodeValuesPerExample { get; }
+
     /// <summary>The device of the model's parameters.</summary>
     public Device ParameterDevice => parameters().First().device;
 

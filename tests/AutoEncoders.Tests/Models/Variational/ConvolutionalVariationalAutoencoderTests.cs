@@ -75,6 +75,7 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
         Assert.Equal([64L, 7, 7], summary.Rows.Single(r => r.Name == "decoder_input").OutputShape);
         Assert.Equal(model.ParameterCount, summary.Rows.Sum(r => r.Parameters));
         Assert.Equal(228_193, model.ParameterCount);
+        Assert.Equal(32L * 28 * 28, model.DecodeValuesPerExample); // the IWAE chunks are sized by the widest feature maps
 
         var wrong = Assert.Throws<ArgumentException>(() => model.forward(torch.zeros(2, 1, 14, 56)));
         Assert.Contains("[B, 1, 28, 28]", wrong.Message, StringComparison.Ordinal);
