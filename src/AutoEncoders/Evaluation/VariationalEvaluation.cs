@@ -154,6 +154,9 @@ public static class VariationalEvaluation
         var weights = new List<Tensor>();
         for (long start = 0; start < samples; start += chunk)
         {
+            // One scope per chunk: without it every chunk's decoder activations live until the caller's scope ends,
+            // and k = 1000 through a convolutional decoder needs tens of GB.
+            using var chunkScope = torch.NewDisposeScope();
             long c = Math.Min(chunk, samples - start);
             Tensor eps = torch.randn([c, b, d], dtype: mean.dtype, device: mean.device, generator: generator);
             Tensor z = mean.unsqueeze(0) + (sigma.unsqueeze(0) * eps);
@@ -162,8 +165,8 @@ public static class VariationalEvaluation
             Tensor logLikelihood = model.LogLikelihood(pre, target).reshape(c, b);
             Tensor logPrior = -0.5 * (z.pow(2).sum(2) + (d * Log2Pi));
             Tensor logPosterior = logQConstant.unsqueeze(0) - (0.5 * eps.pow(2).sum(2));
-            likelihoods.Add(logLikelihood);
-            weights.Add(logLikelihood + logPrior - logPosterior);
+            weights.Add((logLikelihood + logPrior - logPosterior).MoveToOuterDisposeScope());
+            likelihoods.Add(logLikelihood.MoveToOuterDisposeScope());
         }
 
         return new SampleTermsResult(torch.cat(likelihoods), torch.cat(weights));
