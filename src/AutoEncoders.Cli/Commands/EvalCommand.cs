@@ -36,7 +36,7 @@ internal static class EvalCommand
                     ? new AdversarialTrainer(adversarial, trained.Manifest.Objective, options)
                     : new Trainer(trained.Model, trained.Manifest.Objective, options);
                 var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
-                if (trained.Model is VariationalAutoencoder vae)
+                if (trained.Model is VariationalModel vae)
                 {
                     int k = parse.GetValue(iwaeSamples);
                     int draws = parse.GetValue(elboSamples);
@@ -53,7 +53,7 @@ internal static class EvalCommand
                 }
                 else if (parse.GetValue(iwaeSamples) > 0)
                 {
-                    throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\"); {run.Directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
+                    throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\" or \"conv_vae\"); {run.Directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
                 }
 
                 long matchCount = parse.GetValue(priorMatch);

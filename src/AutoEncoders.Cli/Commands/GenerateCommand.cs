@@ -153,7 +153,7 @@ internal static class GenerateCommand
     private static LatentDistribution PlaneFor(ModelOnData run, Generator generator)
     {
         TrainedAutoencoder trained = run.Model;
-        if (trained.Model is VariationalAutoencoder vae)
+        if (trained.Model is VariationalModel vae)
         {
             return LatentDistribution.StandardNormal(vae.LatentSize);
         }

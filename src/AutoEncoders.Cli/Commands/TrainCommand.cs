@@ -198,7 +198,7 @@ internal static class TrainCommand
             metrics[key] = value;
         }
 
-        if (trained.Model is VariationalAutoencoder vae)
+        if (trained.Model is VariationalModel vae)
         {
             // Test ELBO, KL and active units in nats per example; `ae eval --iwae-samples K` adds the IWAE bound.
             foreach ((string key, double value) in VariationalEvaluation.Evaluate(vae, test).ToDictionary())

@@ -25,7 +25,7 @@ public static class VariationalEvaluation
     /// <paramref name="importanceSamples"/> &gt; 0 the IWAE bound on its first <paramref name="importanceLimit"/>
     /// examples (all when null).
     /// </summary>
-    public static VariationalMetrics Evaluate(VariationalAutoencoder model, TensorDataset data, int importanceSamples = 0, long? importanceLimit = null, int batchSize = 100, long seed = 0, int elboSamples = 1)
+    public static VariationalMetrics Evaluate(VariationalModel model, TensorDataset data, int importanceSamples = 0, long? importanceLimit = null, int batchSize = 100, long seed = 0, int elboSamples = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -38,7 +38,7 @@ public static class VariationalEvaluation
         {
             using var noGrad = torch.no_grad();
             using var generator = new Generator((ulong)seed);
-            Device device = model.MeanHead.weight!.device;
+            Device device = model.ParameterDevice;
             double elboSum = 0, klSum = 0, likelihoodSum = 0;
             var means = new List<Tensor>();
             foreach (Batch batch in data.Batches(batchSize))
@@ -113,7 +113,7 @@ public static class VariationalEvaluation
     /// The IWAE bound per example [B] for a batch <paramref name="input"/> with <paramref name="samples"/>
     /// importance samples (k = 1 gives a one-sample ELBO estimate). Call without gradients for large k.
     /// </summary>
-    public static Tensor ImportanceWeightedBound(VariationalAutoencoder model, Tensor input, int samples, Generator? generator = null)
+    public static Tensor ImportanceWeightedBound(VariationalModel model, Tensor input, int samples, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
@@ -138,19 +138,25 @@ public static class VariationalEvaluation
 
     /// <summary>
     /// Draws <paramref name="samples"/> z ~ q(z|x) per example and returns log p(x|z) and the log importance weights
-    /// log p(x|z) + log p(z) - log q(z|x), each [k, B]; chunked so no decode holds more than about 20M values.
+    /// log p(x|z) + log p(z) - log q(z|x), each [k, B]; chunked so no layer of a decode holds more than about 20M values.
     /// </summary>
-    private static SampleTermsResult SampleTerms(VariationalAutoencoder model, Tensor input, Tensor mean, Tensor logVariance, int samples, Generator? generator)
+    private static SampleTermsResult SampleTerms(VariationalModel model, Tensor input, Tensor mean, Tensor logVariance, int samples, Generator? generator)
     {
         Tensor x = input.reshape(input.shape[0], -1);
         long b = x.shape[0], values = x.shape[1], d = mean.shape[1];
-        long chunk = Math.Max(1, Math.Min(samples, ChunkValues / Math.Max(1, b * values)));
+        // Sized by the decoder's widest layer, not its output: a convolutional decoder's feature maps hold many
+        // times the values of the image it ends in.
+        long perExample = Math.Max(values, model.DecodeValuesPerExample);
+        long chunk = Math.Max(1, Math.Min(samples, ChunkValues / Math.Max(1, b * perExample)));
         Tensor sigma = torch.exp(0.5 * logVariance);
         Tensor logQConstant = -0.5 * (logVariance.sum(1) + (d * Log2Pi));
         var likelihoods = new List<Tensor>();
         var weights = new List<Tensor>();
         for (long start = 0; start < samples; start += chunk)
         {
+            // One scope per chunk: without it every chunk's decoder activations live until the caller's scope ends,
+            // and k = 1000 through a convolutional decoder needs tens of GB.
+            using var chunkScope = torch.NewDisposeScope();
             long c = Math.Min(chunk, samples - start);
             Tensor eps = torch.randn([c, b, d], dtype: mean.dtype, device: mean.device, generator: generator);
             Tensor z = mean.unsqueeze(0) + (sigma.unsqueeze(0) * eps);
@@ -159,8 +165,8 @@ public static class VariationalEvaluation
             Tensor logLikelihood = model.LogLikelihood(pre, target).reshape(c, b);
             Tensor logPrior = -0.5 * (z.pow(2).sum(2) + (d * Log2Pi));
             Tensor logPosterior = logQConstant.unsqueeze(0) - (0.5 * eps.pow(2).sum(2));
-            likelihoods.Add(logLikelihood);
-            weights.Add(logLikelihood + logPrior - logPosterior);
+            weights.Add((logLikelihood + logPrior - logPosterior).MoveToOuterDisposeScope());
+            likelihoods.Add(logLikelihood.MoveToOuterDisposeScope());
         }
 
         return new SampleTermsResult(torch.cat(likelihoods), torch.cat(weights));

@@ -16,6 +16,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(ConvolutionalAutoencoderConfig), "convolutional")]
 [JsonDerivedType(typeof(SequenceAutoencoderConfig), "sequence")]
 [JsonDerivedType(typeof(VariationalAutoencoderConfig), "vae")]
+[JsonDerivedType(typeof(ConvolutionalVariationalAutoencoderConfig), "conv_vae")]
 [JsonDerivedType(typeof(AdversarialAutoencoderConfig), "adversarial")]
 public abstract record ModelConfig
 {

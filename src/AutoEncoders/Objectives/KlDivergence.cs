@@ -54,7 +54,7 @@ public sealed class KlDivergence : LossTerm
         if (context.Output.Mean is null || context.Output.LogVariance is null)
         {
             throw new InvalidOperationException(
-                $"kl_divergence needs a variational model (one whose output has a posterior mean and log-variance); {context.Model.Config.GetType().Name} has none. Use model kind \"vae\".");
+                $"kl_divergence needs a variational model (one whose output has a posterior mean and log-variance); {context.Model.Config.GetType().Name} has none. Use model kind \"vae\" or \"conv_vae\".");
         }
     }
 }

@@ -29,30 +29,51 @@ internal sealed class ConvShapeInference
     /// <summary>Why the spec is refused, or null when it returns to the input shape.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>
+    /// Shape of the decoder's first input when a linear layer from z starts it ([C, H, W], the convolutional VAE),
+    /// or null when the decoder continues from the encoder's output.
+    /// </summary>
+    public IReadOnlyList<long>? DecoderInput { get; private set; }
+
     /// <summary>Works out every layer's output shape and the pooling pairs; never throws for a bad spec.</summary>
-    public static ConvShapeInference Run(ConvolutionalAutoencoderConfig config)
+    public static ConvShapeInference Run(ConvolutionalAutoencoderConfig config) =>
+        Run([config.Channels, config.Height, config.Width], config.Encoder, decoderInput: null, config.Decoder);
+
+    /// <summary>
+    /// Works out every layer's output shape from an input [C, H, W] through the encoder and the decoder back to
+    /// the input shape; with <paramref name="decoderInput"/> the decoder starts from that shape (made by a linear
+    /// layer from a code vector) instead of the encoder's output. Never throws for a bad spec.
+    /// </summary>
+    public static ConvShapeInference Run(IReadOnlyList<long> input, IReadOnlyList<ConvLayerSpec> encoder, IReadOnlyList<long>? decoderInput, IReadOnlyList<ConvLayerSpec> decoder)
     {
-        var result = new ConvShapeInference();
-        result.Walk(config);
+        var result = new ConvShapeInference { DecoderInput = decoderInput };
+        result.Walk(input, encoder, decoder);
         return result;
     }
 
     /// <summary>The display names of the flat layer list (encoder then decoder).</summary>
-    public static List<string> LayerNames(ConvolutionalAutoencoderConfig config)
+    public static List<string> LayerNames(ConvolutionalAutoencoderConfig config) => LayerNames(config.Encoder, config.Decoder);
+
+    /// <summary>The display names of the flat layer list (encoder then decoder): own names or "encoder.i", "decoder.i".</summary>
+    public static List<string> LayerNames(IReadOnlyList<ConvLayerSpec> encoder, IReadOnlyList<ConvLayerSpec> decoder)
     {
         var names = new List<string>();
-        for (int i = 0; i < config.Encoder.Count; i++)
+        for (int i = 0; i < encoder.Count; i++)
         {
-            names.Add(config.Encoder[i].Name ?? $"encoder.{i}");
+            names.Add(encoder[i].Name ?? $"encoder.{i}");
         }
 
-        for (int i = 0; i < config.Decoder.Count; i++)
+        for (int i = 0; i < decoder.Count; i++)
         {
-            names.Add(config.Decoder[i].Name ?? $"decoder.{i}");
+            names.Add(decoder[i].Name ?? $"decoder.{i}");
         }
 
         return names;
     }
+
+    /// <summary>The shape [C, H, W] entering flat layer <paramref name="layer"/> (the decoder input for the first decoder layer of a VAE).</summary>
+    public IReadOnlyList<long> InputShape(int layer) =>
+        DecoderInput is not null && layer == CodeRow ? DecoderInput : _rows[layer].Shape;
 
     /// <summary>The shape table with notes, one line per row, for error messages.</summary>
     public string Table()
@@ -67,6 +88,10 @@ internal sealed class ConvShapeInference
             string notes = string.Concat(_notes.Where(n => n.Layer + 1 == i).Select(n => $"  <- {n.Note}"));
             string line = $"  {label.PadRight(width)} {row.ShapeText.PadRight(shapeWidth)}{notes}";
             text.Append(line.TrimEnd()).Append('\n');
+            if (DecoderInput is not null && i == CodeRow)
+            {
+                text.Append($"  {"linear from z".PadRight(width)} [{string.Join(", ", DecoderInput)}]\n");
+            }
         }
 
         return text.ToString();
@@ -74,13 +99,13 @@ internal sealed class ConvShapeInference
 
     private static string Size(long h, long w) => string.Create(CultureInfo.InvariantCulture, $"{h}x{w}");
 
-    private void Walk(ConvolutionalAutoencoderConfig config)
+    private void Walk(IReadOnlyList<long> input, IReadOnlyList<ConvLayerSpec> encoder, IReadOnlyList<ConvLayerSpec> decoder)
     {
-        List<string> names = LayerNames(config);
-        List<ConvLayerSpec> layers = [.. config.Encoder, .. config.Decoder];
-        long c = config.Channels, h = config.Height, w = config.Width;
+        List<string> names = LayerNames(encoder, decoder);
+        List<ConvLayerSpec> layers = [.. encoder, .. decoder];
+        long c = input[0], h = input[1], w = input[2];
         _rows.Add(new ConvLayerShape("input", "input", [c, h, w]));
-        CodeRow = config.Encoder.Count;
+        CodeRow = encoder.Count;
 
         // Spatial sizes before each down-sampling layer, innermost last: an up-sampling layer should give back the
         // size on top of this stack. The first layer that does not is where the sizes diverge.
@@ -89,6 +114,19 @@ internal sealed class ConvShapeInference
         var outputs = new List<(long C, long H, long W)>();
         for (int i = 0; i < layers.Count; i++)
         {
+            if (DecoderInput is not null && i == CodeRow)
+            {
+                // A VAE's decoder starts from z through a linear layer: no pooling indices cross it, and the
+                // encoder's levels only mirror the decoder's when the decoder starts at the encoder's final size.
+                openPools.Clear();
+                if (DecoderInput[1] != h || DecoderInput[2] != w)
+                {
+                    levels.Clear();
+                }
+
+                (c, h, w) = (DecoderInput[0], DecoderInput[1], DecoderInput[2]);
+            }
+
             ConvLayerSpec spec = layers[i];
             string where = $"{names[i]} ({spec.TypeName})";
             (long c2, long h2, long w2) = (c, h, w);
@@ -154,10 +192,12 @@ internal sealed class ConvShapeInference
                         else
                         {
                             poolIndex = names.IndexOf(unpool.Pool);
-                            if (poolIndex < 0 || poolIndex >= i || layers[poolIndex] is not MaxPool2dSpec)
+                            bool acrossCode = DecoderInput is not null && poolIndex >= 0 && poolIndex < CodeRow && i >= CodeRow;
+                            if (poolIndex < 0 || poolIndex >= i || layers[poolIndex] is not MaxPool2dSpec || acrossCode)
                             {
                                 string found = poolIndex < 0 ? "no layer has that name"
                                     : poolIndex >= i ? "that layer comes after this one"
+                                    : acrossCode ? "that layer is in the encoder, and a variational decoder starts from z alone"
                                     : $"that layer is a {layers[poolIndex].TypeName}";
                                 Fail(i, where, $"pool \"{unpool.Pool}\" must name an earlier max_pool2d layer, but {found}");
                                 return;
@@ -204,13 +244,14 @@ internal sealed class ConvShapeInference
             _rows.Add(new ConvLayerShape(names[i], spec.TypeName, [c, h, w]));
         }
 
-        if (c != config.Channels || h != config.Height || w != config.Width)
+        if (c != input[0] || h != input[1] || w != input[2])
         {
-            string expected = $"[{config.Channels}, {config.Height}, {config.Width}]";
-            string start = $"the decoder returns [{c}, {h}, {w}] but the input is {expected}";
-            if (h == config.Height && w == config.Width)
+            string expected = $"[{input[0]}, {input[1]}, {input[2]}]";
+            string from = DecoderInput is null ? string.Empty : $" from its input [{string.Join(", ", DecoderInput)}]";
+            string start = $"the decoder returns [{c}, {h}, {w}]{from} but the input is {expected}";
+            if (h == input[1] && w == input[2])
             {
-                Problem = $"{start}: end the decoder with a layer of {config.Channels} filter(s).";
+                Problem = $"{start}: end the decoder with a layer of {input[0]} filter(s).";
             }
             else if (Problem is null)
             {

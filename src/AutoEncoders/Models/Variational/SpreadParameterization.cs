@@ -9,6 +9,6 @@ public enum SpreadParameterization
     /// </summary>
     LogVariance,
 
-    /// <summary>sigma itself, made positive with a softplus (plus a floor of <see cref="VariationalAutoencoder.SigmaFloor"/>).</summary>
+    /// <summary>sigma itself, made positive with a softplus (plus a floor of <see cref="VariationalModel.SigmaFloor"/>).</summary>
     Sigma,
 }
