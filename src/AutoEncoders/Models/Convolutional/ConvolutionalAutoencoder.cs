@@ -101,28 +101,21 @@ public sealed class ConvolutionalAutoencoder : Autoencoder, ILayerSummarySource
         Tensor h = x;
         for (int i = from; i < to; i++)
         {
-            h = RunLayer(i, h, pooled).Output;
+            h = _layers.RunLayer(i, h, pooled).Output;
         }
 
         return h;
     }
 
     /// <summary>Switches the module of layer <paramref name="index"/> (flat: encoder then decoder) between training and evaluation mode.</summary>
-    internal void SetLayerTraining(int index, bool on) => ModuleAt(index).train(on);
+    internal void SetLayerTraining(int index, bool on) => _layers.ModuleAt(index).train(on);
 
     /// <inheritdoc />
     public override Tensor Encode(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
-        var pooled = new Dictionary<int, (Tensor Indices, long[] Size)>();
-        Tensor h = ToImages(input);
-        for (int i = 0; i < _encoderCount; i++)
-        {
-            h = _layers.RunLayer(i, h, pooled).Output;
-        }
-
-        return h.MoveToOuterDisposeScope();
+        return EncodeSpan(ToImages(input), 0, _encoderCount).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
