@@ -27,6 +27,9 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder),
 //                                 then nn.LSTM against the unrolled loop the sequence model uses (time and differences)
 //   ae-bench rss RECIPE [EPOCHS]  a full training run on Fashion-MNIST, then the peak resident memory (VmHWM)
+//   ae-bench vae-replay RECIPE DIR [LOCKSTEP_STEPS]  bench/vae_replay.py's VAE trajectory through our model, objective
+//                                 and optimizers (with LOCKSTEP_STEPS: fused vs TorchSharp Adam side by side, per step)
+//   ae-bench vae-export RUN_DIR DIR  a trained VAE's weights as .npy in PyTorch's layer names (bench/vae_replay.py --eval)
 if (args.Length >= 2 && args[0] == "api")
 {
     ApiDump.Print(args[1]);
@@ -45,6 +48,20 @@ if (args.Length >= 4 && args[0] == "ops")
 {
     TorchRuntime.Configure(new RuntimeOptions { Seed = 1 });
     OpProbe.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args.Length >= 3 && args[0] == "vae-replay")
+{
+    TorchRuntime.Configure(new RuntimeOptions { Seed = 1, Threads = 1 });
+    VaeReplay.Run(args[1], args[2], args.Length >= 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0);
+    return 0;
+}
+
+if (args.Length >= 3 && args[0] == "vae-export")
+{
+    TorchRuntime.Configure(new RuntimeOptions { Seed = 1, Threads = 1 });
+    VaeReplay.Export(args[1], args[2]);
     return 0;
 }
 
