@@ -1,6 +1,5 @@
 using AutoEncoders.Data;
 using AutoEncoders.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 using TensorDataset = AutoEncoders.Data.TensorDataset;
 
@@ -22,25 +21,5 @@ internal static class FashionMnistImages
     public static TensorDataset Test(string directory) => Load(directory, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "fashion-mnist/test");
 
     /// <summary>The model's reconstructions of <paramref name="images"/>, 1,000 at a time, in evaluation mode without gradients.</summary>
-    public static Tensor Reconstruct(Autoencoder model, Tensor images)
-    {
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            using var scope = torch.NewDisposeScope();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < images.shape[0]; start += 1000)
-            {
-                parts.Add(model.Reconstruct(images.narrow(0, start, Math.Min(1000, images.shape[0] - start))));
-            }
-
-            return torch.cat(parts).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-    }
+    public static Tensor Reconstruct(Autoencoder model, Tensor images) => BatchedInference.Map(model, images, model.Reconstruct, batchSize: 1000);
 }

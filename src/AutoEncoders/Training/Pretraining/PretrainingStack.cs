@@ -47,28 +47,8 @@ internal abstract class PretrainingStack(Autoencoder deep, LayerwisePretrainingO
         return (histories, fineTune);
     }
 
-    /// <summary>Runs <paramref name="step"/> on <paramref name="input"/> batch by batch, in evaluation mode without gradients, and concatenates the results.</summary>
-    public static Tensor Batched(nn.Module model, Tensor input, Func<Tensor, Tensor> step, int batchSize = EncodingBatch)
-    {
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var noGrad = torch.no_grad();
-            using var scope = torch.NewDisposeScope();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < input.shape[0]; start += batchSize)
-            {
-                parts.Add(step(input.narrow(0, start, Math.Min(batchSize, input.shape[0] - start))));
-            }
-
-            return torch.cat(parts).MoveToOuterDisposeScope();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-    }
+    /// <summary>Runs <paramref name="step"/> on <paramref name="input"/> batch by batch, in evaluation mode without gradients (<see cref="BatchedInference"/>).</summary>
+    public static Tensor Batched(nn.Module model, Tensor input, Func<Tensor, Tensor> step, int batchSize = EncodingBatch) => BatchedInference.Map(model, input, step, batchSize);
 
     /// <summary>What stage <paramref name="stage"/> maps, e.g. "784-500" or "[16, 14, 14] -> [8, 7, 7]".</summary>
     protected abstract string Describe(int stage);
