@@ -115,7 +115,6 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
     {
         ArgumentNullException.ThrowIfNull(sample);
         using var scope = torch.NewDisposeScope();
-        static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
         var rows = new List<ModelSummaryRow>();
         var pooled = new Dictionary<int, (Tensor Indices, long[] Size)>();
         Tensor h = ToImages(sample);
@@ -127,12 +126,10 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
 
         h = h.reshape(h.shape[0], -1);
         rows.Add(new ModelSummaryRow("flatten", "Flatten", h.shape[1..], 0));
-        rows.Add(new ModelSummaryRow("mean", "Linear (mu)", _meanHead.forward(h).shape[1..], Count(_meanHead)));
-        rows.Add(new ModelSummaryRow("spread", SpreadHeadDescription, _spreadHead.forward(h).shape[1..], Count(_spreadHead)));
-        rows.Add(new ModelSummaryRow("z", "mu + sigma * eps", [LatentSize], 0));
+        rows.AddRange(LatentSummaryRows(_meanHead, _spreadHead, h));
         Tensor d = _decoderInput.forward(torch.zeros(sample.shape[0], LatentSize, device: sample.device)).reshape([sample.shape[0], .. _decoderInputShape]);
         string inputType = _config.DecoderInputActivation == Activation.Linear ? "Linear+reshape" : $"Linear+{ActivationFunction.Name(_config.DecoderInputActivation)}+reshape";
-        rows.Add(new ModelSummaryRow("decoder_input", inputType, d.shape[1..], Count(_decoderInput)));
+        rows.Add(new ModelSummaryRow("decoder_input", inputType, d.shape[1..], ParametersOf(_decoderInput)));
         for (int i = _layers.EncoderCount; i < _layers.Count; i++)
         {
             d = _layers.RunLayer(i, d, pooled).Output;
@@ -145,19 +142,8 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
             rows.Add(new ModelSummaryRow(_layers.Names[i], type, d.shape[1..], _layers.ParameterCount(i)));
         }
 
-        if (LearnsObservationVariance)
-        {
-            rows.Add(new ModelSummaryRow("log_observation_variance", "Parameter", [], 1));
-        }
-
+        rows.AddRange(LikelihoodSummaryRows());
         return rows;
-    }
-
-    private static ConvolutionalVariationalAutoencoderConfig Checked(ConvolutionalVariationalAutoencoderConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
-        return config;
     }
 
     private (Tensor Mean, Tensor LogVariance, Tensor Flat) RunEncoder(Tensor images, List<HiddenActivation>? hidden)

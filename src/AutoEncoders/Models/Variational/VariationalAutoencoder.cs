@@ -114,42 +114,27 @@ public sealed class VariationalAutoencoder : VariationalModel, ILayerSummarySour
     {
         ArgumentNullException.ThrowIfNull(sample);
         using var scope = torch.NewDisposeScope();
-        static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
         string act = ActivationFunction.Name(_config.Activation);
         var rows = new List<ModelSummaryRow>();
         Tensor h = sample.reshape(sample.shape[0], -1);
         for (int i = 0; i < _encoder.Count; i++)
         {
             h = ActivationFunction.Apply(_config.Activation, _encoder[i].forward(h));
-            rows.Add(new ModelSummaryRow($"encoder.{i}", $"Linear+{act}", h.shape[1..], Count(_encoder[i])));
+            rows.Add(new ModelSummaryRow($"encoder.{i}", $"Linear+{act}", h.shape[1..], ParametersOf(_encoder[i])));
         }
 
-        string spread = SpreadHeadDescription;
-        rows.Add(new ModelSummaryRow("mean", "Linear (mu)", _meanHead.forward(h).shape[1..], Count(_meanHead)));
-        rows.Add(new ModelSummaryRow("spread", spread, _spreadHead.forward(h).shape[1..], Count(_spreadHead)));
-        rows.Add(new ModelSummaryRow("z", "mu + sigma * eps", [LatentSize], 0));
+        rows.AddRange(LatentSummaryRows(_meanHead, _spreadHead, h));
         Tensor d = torch.zeros(sample.shape[0], LatentSize, device: sample.device);
         for (int i = 0; i < _decoder.Count; i++)
         {
             bool last = i == _decoder.Count - 1;
             d = _decoder[i].forward(d);
             string type = last ? $"Linear+{ActivationFunction.Name(_config.OutputActivation)} ({_config.Likelihood.ToString().ToLowerInvariant()})" : $"Linear+{act}";
-            rows.Add(new ModelSummaryRow($"decoder.{i}", type, d.shape[1..], Count(_decoder[i])));
+            rows.Add(new ModelSummaryRow($"decoder.{i}", type, d.shape[1..], ParametersOf(_decoder[i])));
         }
 
-        if (LearnsObservationVariance)
-        {
-            rows.Add(new ModelSummaryRow("log_observation_variance", "Parameter", [], 1));
-        }
-
+        rows.AddRange(LikelihoodSummaryRows());
         return rows;
-    }
-
-    private static VariationalAutoencoderConfig Checked(VariationalAutoencoderConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
-        return config;
     }
 
     private (Tensor Mean, Tensor LogVariance, Tensor LastHidden) RunEncoder(Tensor x, List<HiddenActivation>? hidden)

@@ -169,8 +169,41 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
             : 2 * torch.log(nn.functional.softplus(spread) + SigmaFloor);
     }
 
-    /// <summary>The summary row type of the spread head.</summary>
-    protected string SpreadHeadDescription => _parameterization == SpreadParameterization.LogVariance ? "Linear (log sigma^2)" : "Linear+softplus (sigma)";
+    /// <summary>The summary rows of the mean and spread heads on the encoder's flat output <paramref name="h"/>, and of the sample z.</summary>
+    protected IEnumerable<ModelSummaryRow> LatentSummaryRows(Linear meanHead, Linear spreadHead, Tensor h)
+    {
+        ArgumentNullException.ThrowIfNull(meanHead);
+        ArgumentNullException.ThrowIfNull(spreadHead);
+        string spread = _parameterization == SpreadParameterization.LogVariance ? "Linear (log sigma^2)" : "Linear+softplus (sigma)";
+        yield return new ModelSummaryRow("mean", "Linear (mu)", meanHead.forward(h).shape[1..], ParametersOf(meanHead));
+        yield return new ModelSummaryRow("spread", spread, spreadHead.forward(h).shape[1..], ParametersOf(spreadHead));
+        yield return new ModelSummaryRow("z", "mu + sigma * eps", [LatentSize], 0);
+    }
+
+    /// <summary>The summary row of the learned observation variance, when the likelihood has one.</summary>
+    protected IEnumerable<ModelSummaryRow> LikelihoodSummaryRows()
+    {
+        if (LearnsObservationVariance)
+        {
+            yield return new ModelSummaryRow("log_observation_variance", "Parameter", [], 1);
+        }
+    }
+
+    /// <summary>Number of values in the parameters of <paramref name="module"/>, for summary rows.</summary>
+    protected static long ParametersOf(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return module.parameters().Sum(p => p.numel());
+    }
+
+    /// <summary><paramref name="config"/> after its validation, for a subclass constructor's base call.</summary>
+    protected static TConfig Checked<TConfig>(TConfig config)
+        where TConfig : ModelConfig
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        return config;
+    }
 
     /// <summary>
     /// Registers the learned log sigma^2 of a Gaussian likelihood as "log_observation_variance"; call at the end of
