@@ -83,7 +83,7 @@ internal static partial class OptionBounds
 
     private static void CheckReal(OptionResult result, string name)
     {
-        if (result.Tokens.Count == 0 || result.GetValueOrDefault<double?>() is not double value)
+        if (result.Tokens.Count == 0 || result.GetValueOrDefault<object?>() is not double value)
         {
             return;
         }
@@ -105,7 +105,14 @@ internal static partial class OptionBounds
 
     private static void CheckCount(OptionResult result, string name)
     {
-        if (result.Tokens.Count > 0 && result.GetValueOrDefault<long?>() is long value && value < 1)
+        // The option is an int or a long (nullable or not); its boxed value is read as what it is.
+        long? value = result.Tokens.Count == 0 ? null : result.GetValueOrDefault<object?>() switch
+        {
+            int i => i,
+            long l => l,
+            _ => null,
+        };
+        if (value < 1)
         {
             result.AddError($"{name}: expected at least 1, found {value}.");
         }

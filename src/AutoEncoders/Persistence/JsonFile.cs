@@ -82,7 +82,9 @@ public static partial class JsonFile
         catch (ArgumentException e)
         {
             string message = e.ParamName is string name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
-            throw new InvalidDataException($"{source}: {section}: {message.ReplaceLineEndings(" ")}", e);
+            // Some checks already name their place, e.g. "model (convolutional): the decoder returns ...".
+            string place = message.StartsWith($"{section} (", StringComparison.Ordinal) ? string.Empty : $"{section}: ";
+            throw new InvalidDataException($"{source}: {place}{message.ReplaceLineEndings(" ")}", e);
         }
     }
 
