@@ -125,7 +125,7 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
 
         string runs = Path.Combine(feed.Root, "runs");
         var train = PackageFeed.Run(feed.Ae,
-            ["train", "--dataset", "fashion-mnist", "--layers", "784,32", "--loss", "bce", "--epochs", "1", "--train-limit", "2000", "--progress", "lines", "--name", "packaged", "--out", runs],
+            ["train", "--dataset", "fashion-mnist", "--layers", "784,32", "--loss", "bce", "--epochs", "1", "--train-limit", "2000", "--out", runs],
             feed.Root);
 
         Assert.Contains("epoch 1/1", train.Output, StringComparison.Ordinal);
