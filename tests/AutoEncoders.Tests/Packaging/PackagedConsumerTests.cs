@@ -51,7 +51,7 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
         """;
 
     [Fact]
-    public void A_new_console_project_adds_the_library_from_the_feed_then_trains_one_epoch_and_encodes()
+    public void A_new_console_project_adds_the_library_from_the_feed_trains_one_epoch_encodes_and_publishes()
     {
         string project = NewConsumer("Trainer");
 
@@ -68,6 +68,11 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
         Assert.Contains(("GLIBCXX_3.4.32", PackageFeed.SystemNeedsCompat), ElfVersionPatcher.ReadNeededVersions(built, "libstdc++.so.6"));
         // ...through a new file: the NuGet cache's copy, which the output hard-links to, is as TorchSharp shipped it.
         Assert.Contains(("GLIBCXX_3.4.32", false), ElfVersionPatcher.ReadNeededVersions(PackageFeed.UpstreamLibTorchSharp, "libstdc++.so.6"));
+
+        // And a publish for Linux puts a loadable copy beside the program.
+        string published = Path.Combine(feed.Root, "published");
+        PackageFeed.Run("dotnet", ["publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", published, "-p:CreateHardLinksForPublishFilesIfPossible=true"], project);
+        Assert.Contains(("GLIBCXX_3.4.32", PackageFeed.SystemNeedsCompat), ElfVersionPatcher.ReadNeededVersions(Path.Combine(published, "libLibTorchSharp.so"), "libstdc++.so.6"));
         log.WriteLine($"consumer trained and encoded; {feed.ElapsedSeconds:F0} s since the fixture started (pack {feed.PackSeconds:F0} s)");
     }
 
