@@ -47,7 +47,7 @@ Tensor Scale(Tensor x) => (x - mean) / spread;
 var config = new DenseAutoencoderConfig { Layers = [table.ColumnCount, 16, 4], OutputActivation = Activation.Linear };
 using Autoencoder model = config.Build();
 using var trainData = new TensorDataset(Scale(train));
-using (var trainer = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, new TrainerOptions { Epochs = 50, BatchSize = 32 }))
+using (var trainer = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, new TrainerOptions { Epochs = 50, BatchSize = 32, Progress = ProgressMode.Silent }))
 {
     trainer.Fit(trainData);
 }
