@@ -226,6 +226,14 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
         using var folder = new TempDirectory();
         string model = Path.Combine(folder.Path, "model");
         SampleFiles.SaveModel(model);
+        new TrainingHistory
+        {
+            Metrics = ["loss"],
+            Epochs = [new EpochRecord { Epoch = 1, Train = new Dictionary<string, double> { ["loss"] = 0.25 }, LearningRate = 0.001, Seconds = 1.5 }],
+            StopReason = "finished",
+        }.Save(model);
+        string historyPath = Path.Combine(model, "history.json");
+        string history = File.ReadAllText(historyPath);
         string manifestPath = Path.Combine(model, TrainedAutoencoder.ManifestFile);
         string weightsPath = Path.Combine(model, TrainedAutoencoder.WeightsFile);
         string manifest = File.ReadAllText(manifestPath);
@@ -241,20 +249,27 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
             manifest.Replace("16,", "-16,", StringComparison.Ordinal),
             "{}", "[]", "null", string.Empty, "\uFEFF" + manifest,
         ];
-        for (int i = 0; i < 130; i++)
+        for (int i = 0; i < 150; i++)
         {
-            bool manifestBad = i % 2 == 0;
+            bool manifestBad = i % 3 == 0, historyBad = i % 3 == 2;
             string corruption;
+            File.WriteAllText(manifestPath, manifest);
+            File.WriteAllBytes(weightsPath, weights);
+            File.WriteAllText(historyPath, history);
             if (manifestBad)
             {
-                string text = i / 2 < semantic.Length ? semantic[i / 2] : mutator.Edit(manifest, 1 + mutator.Next(3));
-                corruption = i / 2 < semantic.Length ? "model.json semantic" : "model.json random edits";
+                string text = i / 3 < semantic.Length ? semantic[i / 3] : mutator.Edit(manifest, 1 + mutator.Next(3));
+                corruption = i / 3 < semantic.Length ? "model.json semantic" : "model.json random edits";
                 File.WriteAllText(manifestPath, text);
-                File.WriteAllBytes(weightsPath, weights);
+            }
+            else if (historyBad)
+            {
+                corruption = "history.json random edits";
+                File.WriteAllText(historyPath, mutator.Edit(history, 1 + mutator.Next(3)));
             }
             else
             {
-                (corruption, byte[] bad) = (i / 2 % 5) switch
+                (corruption, byte[] bad) = (i / 3 % 5) switch
                 {
                     0 => ("weights truncated", mutator.Truncate(weights)),
                     1 => ("weights header flipped", mutator.Scramble(weights, 0, 64, 1 + mutator.Next(3))),
@@ -262,19 +277,19 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                     3 => ("weights garbage appended", mutator.AppendGarbage(weights)),
                     _ => ("weights random bytes", mutator.Noise(weights.Length)),
                 };
-                File.WriteAllText(manifestPath, manifest);
                 File.WriteAllBytes(weightsPath, bad);
             }
 
             // A changed architecture in model.json is found when the weights do not fit it: either file may be named.
-            tally.Attempt($"#{i} {corruption}", folder.Path, manifestBad ? [manifestPath, weightsPath] : [weightsPath], () =>
+            string[] named = manifestBad ? [manifestPath, weightsPath] : historyBad ? [historyPath] : [weightsPath];
+            tally.Attempt($"#{i} {corruption}", folder.Path, named, () =>
             {
                 using TrainedAutoencoder loaded = TrainedAutoencoder.Load(model);
             });
         }
 
         Report(tally);
-        tally.AssertClean(120);
+        tally.AssertClean(140);
     }
 
     [Fact]
