@@ -108,6 +108,42 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Corrupt_sequence_files_are_refused_with_file_and_place()
+    {
+        var tally = new FuzzTally("sequence file");
+        var mutator = new InputMutator(Seed);
+        using var folder = new TempDirectory();
+        var valid = new StringBuilder();
+        for (int row = 0; row < 12; row++)
+        {
+            valid.AppendLine(string.Join(',', [(row % 2).ToString(System.Globalization.CultureInfo.InvariantCulture), .. Enumerable.Range(0, 8).Select(t => FormattableString.Invariant($"{Math.Sin((row + t) * 0.7):F4}"))]));
+        }
+
+        string text = valid.ToString().ReplaceLineEndings("\n");
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < 100; i++)
+        {
+            (string corruption, string table) = (i % 6) switch
+            {
+                0 => ("NaN or infinite value", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? string.Join(',', l.Split(',').Select((c, k) => k == 3 ? mutator.Pick(["NaN", "Infinity", "-inf", "1e999"]) : c)) : l))),
+                1 => ("series of another length", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? l[..l.LastIndexOf(',')] : l))),
+                2 => ("byte-order mark or tab", "\uFEFF" + mutator.Edit(text).Replace(',', mutator.Next(2) == 0 ? ',' : '\t')),
+                3 => ("empty label", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? l[1..] : l))),
+                _ => ("random edits", mutator.Edit(text, 1 + mutator.Next(4))),
+            };
+            string path = folder.Write($"series{i}.txt", table);
+            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            {
+                using TensorDataset data = SequenceTable.Read(path).ToDataset();
+            });
+            File.Delete(path);
+        }
+
+        Report(tally);
+        tally.AssertClean(100);
+    }
+
+    [Fact]
     public void Corrupt_json_recipes_are_refused_with_file_and_place()
     {
         var tally = new FuzzTally("json recipe");
