@@ -83,9 +83,9 @@ internal static class IndexCommand
             long[]? labels = index.Labels is null ? null : dataset.Labels?.cpu().data<long>().ToArray()
                 ?? throw new ArgumentException($"{path}: the index has labels but the appended data has none.");
             string[]? ids = index.Ids is null ? null : IndexSource.Ids(parse.GetValue(data.Dataset), parse.GetValue(data.Split), parse.GetValue(data.Images), dataset.Count);
-            using CodeIndex appended = index.Append(codes, labels, ids);
-            appended.Save(path);
-            stdout.WriteLine($"appended {dataset.Count} items to {path}: {appended.Count} in all");
+            // Re-read under the index's lock: another append may have finished since it was loaded above.
+            long total = CodeIndex.AppendTo(path, codes, labels, ids);
+            stdout.WriteLine($"appended {dataset.Count} items to {path}: {total} in all");
             return 0;
         });
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
@@ -17,6 +18,12 @@ namespace AutoEncoders.Cli.Commands;
 /// <summary>`ae train`: runs a recipe (or a dense model described by flags), writes a run directory, evaluates on the test split.</summary>
 internal static class TrainCommand
 {
+    /// <summary>Exit code after Ctrl-C saved a checkpoint (128 + SIGINT).</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <summary>Exit code after SIGTERM saved a checkpoint (128 + SIGTERM).</summary>
+    public const int TerminatedExitCode = 143;
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -51,58 +58,142 @@ internal static class TrainCommand
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             string? resumeDir = parse.GetValue(resume);
-            RunDirectory run;
+            RunDirectory? run = null;
+            ExclusiveFileLock? runLock = null;
             Recipe recipe;
-            if (resumeDir is not null)
-            {
-                run = RunDirectory.Open(resumeDir);
-                recipe = run.LoadRecipe();
-                if (!File.Exists(run.CheckpointPath))
-                {
-                    throw new FileNotFoundException($"{run.CheckpointPath}: no checkpoint to resume from; the run stopped before its first checkpoint.", run.CheckpointPath);
-                }
-            }
-            else
-            {
-                string? recipePath = parse.GetValue(recipeOption);
-                recipe = recipePath is not null ? Recipe.Load(recipePath) : FromFlags(parse, layers, activation, codeActivation, loss, tied);
-                recipe = AddObjectiveFlags(recipe, parse.GetValue(noise), parse.GetValue(l1), parse.GetValue(contractive));
-                recipe = AddCodeNoise(recipe, parse.GetValue(codeNoise));
-                run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
-            }
-
-            recipe = recipe with
-            {
-                Training = recipe.Training with
-                {
-                    Epochs = parse.GetValue(epochs) ?? recipe.Training.Epochs,
-                    BatchSize = parse.GetValue(batchSize) ?? recipe.Training.BatchSize,
-                    Seed = parse.GetValue(common.Seed) ?? recipe.Training.Seed,
-                    ValidationSplit = parse.GetValue(validationSplit) ?? recipe.Training.ValidationSplit,
-                    Progress = parse.GetValue(progress) ?? recipe.Training.Progress,
-                    Device = parse.GetValue(common.Device) ?? recipe.Training.Device,
-                    Optimizer = recipe.Training.Optimizer with { LearningRate = parse.GetValue(learningRate) ?? recipe.Training.Optimizer.LearningRate },
-                },
-                Data = recipe.Data with
-                {
-                    Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
-                    TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
-                },
-            };
-            recipe.Training.Validate();
-            run.SaveRecipe(recipe);
+            string source;
             try
             {
-                return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+                if (resumeDir is not null)
+                {
+                    run = RunDirectory.Open(resumeDir);
+
+                    // Held until the command ends: a second resume of the run is refused before it reads or rewrites anything.
+                    runLock = run.Lock();
+                    recipe = run.LoadRecipe();
+                    source = run.RecipePath;
+                    if (!File.Exists(run.CheckpointPath))
+                    {
+                        throw new FileNotFoundException($"{run.CheckpointPath}: no checkpoint to resume from; the run stopped before its first checkpoint.", run.CheckpointPath);
+                    }
+                }
+                else
+                {
+                    string? recipePath = parse.GetValue(recipeOption);
+                    recipe = recipePath is not null ? Recipe.Load(recipePath) : FromFlags(parse, layers, activation, codeActivation, loss, tied);
+                    recipe = AddObjectiveFlags(recipe, parse.GetValue(noise), parse.GetValue(l1), parse.GetValue(contractive));
+                    recipe = AddCodeNoise(recipe, parse.GetValue(codeNoise));
+                    source = recipePath ?? "the command line";
+                }
+
+                recipe = recipe with
+                {
+                    Training = recipe.Training with
+                    {
+                        Epochs = parse.GetValue(epochs) ?? recipe.Training.Epochs,
+                        BatchSize = parse.GetValue(batchSize) ?? recipe.Training.BatchSize,
+                        Seed = parse.GetValue(common.Seed) ?? recipe.Training.Seed,
+                        ValidationSplit = parse.GetValue(validationSplit) ?? recipe.Training.ValidationSplit,
+                        Progress = parse.GetValue(progress) ?? recipe.Training.Progress,
+                        Device = parse.GetValue(common.Device) ?? recipe.Training.Device,
+                        Optimizer = recipe.Training.Optimizer with { LearningRate = parse.GetValue(learningRate) ?? recipe.Training.Optimizer.LearningRate },
+                    },
+                    Data = recipe.Data with
+                    {
+                        Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
+                        TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
+                    },
+                };
+
+                // Everything is checked before the run folder is created or its recipe rewritten.
+                CheckBeforeCreating(recipe, source);
+                if (run is null)
+                {
+                    run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
+                    runLock = run.Lock();
+                }
+
+                run.SaveRecipe(recipe);
+                try
+                {
+                    return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+                }
+                catch (InvalidOperationException e) when (e is NonFiniteLossException or NonFiniteParameterException)
+                {
+                    return Diverged(e, run, recipe, resumeDir is not null, parse.InvocationConfiguration.Error);
+                }
+                catch when (resumeDir is null && !File.Exists(run.CheckpointPath))
+                {
+                    // A new run that failed before its first checkpoint (missing data, a refused file) leaves nothing behind.
+                    runLock?.Dispose();
+                    runLock = null;
+                    Directory.Delete(run.Path, recursive: true);
+                    throw;
+                }
             }
-            catch when (resumeDir is null && !File.Exists(run.CheckpointPath))
+            finally
             {
-                // A new run that failed before its first checkpoint (missing data, a refused file) leaves nothing behind.
-                Directory.Delete(run.Path, recursive: true);
-                throw;
+                runLock?.Dispose();
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses what would fail later, before anything is created: the training options, the model, the objective, the
+    /// data limits, and whether training the model fits in memory. Messages start with <paramref name="source"/>.
+    /// </summary>
+    internal static void CheckBeforeCreating(Recipe recipe, string source)
+    {
+        try
+        {
+            recipe.Training.Validate();
+            recipe.Model.Validate();
+            recipe.Objective.Validate();
+            if (recipe.Data.TrainLimit is < 1)
+            {
+                throw new ArgumentException($"data.trainLimit (--train-limit) must be at least 1 sample; found {recipe.Data.TrainLimit}.");
+            }
+
+            if (recipe.Data.TestLimit is < 1)
+            {
+                throw new ArgumentException($"data.testLimit must be at least 1 sample; found {recipe.Data.TestLimit}.");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{source}: {e.Message}", e);
+        }
+
+        TrainingMemoryCheck.Require(recipe.Model, recipe.Training, $"{source}: model");
+    }
+
+    // A run stopped by a NaN or infinite loss or weight: one line saying where, what, and what is left to resume.
+    private static int Diverged(InvalidOperationException e, RunDirectory run, Recipe recipe, bool resuming, TextWriter error)
+    {
+        string lower = (recipe.Training.Optimizer.LearningRate / 10).ToString("G3", CultureInfo.InvariantCulture);
+        string what = e switch
+        {
+            NonFiniteLossException loss => string.Create(CultureInfo.InvariantCulture,
+                $"training stopped at epoch {loss.Epoch}, batch {loss.Batch}: the '{loss.Term}' term is {loss.Value} (the weights were not updated with it)"),
+            NonFiniteParameterException weights => $"training stopped at epoch {weights.Epoch}: the weights '{weights.Parameter}' are NaN or infinite ({weights.When}); an update diverged and no model was saved",
+            _ => e.Message,
+        };
+        bool saved = e is NonFiniteLossException { CheckpointPath: not null };
+        if (saved || File.Exists(run.CheckpointPath))
+        {
+            string state = saved ? "the last good state (before that batch) is saved in" : "the last good checkpoint, from an earlier epoch, is";
+            error.WriteLine($"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.");
+            return AeApplication.Failure;
+        }
+
+        if (!resuming)
+        {
+            Directory.Delete(run.Path, recursive: true);
+        }
+
+        error.WriteLine($"error: {run.Path}: {what}; it failed before its first checkpoint, so nothing was kept. Start again with a lower learning rate (--lr {lower}) or gradientClipNorm.");
+        return AeApplication.Failure;
     }
 
     private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
@@ -138,6 +229,19 @@ internal static class TrainCommand
             }
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (kill, a scheduler's stop, a container shutdown) gets the same checkpoint-and-exit as Ctrl-C.
+        bool terminated = false;
+        using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                terminated = true;
+                cancellation.Cancel();
+                Console.Error.WriteLine("\nTerminated: stopping after this batch and saving a checkpoint...");
+            }
+        });
         TrainingHistory history;
         try
         {
@@ -151,7 +255,7 @@ internal static class TrainCommand
         if (history.Interrupted)
         {
             stdout.WriteLine($"Resume with: ae train --resume {run.Path}");
-            return 130;
+            return terminated ? TerminatedExitCode : InterruptedExitCode;
         }
 
         var trained = new TrainedAutoencoder(model, new ModelManifest

@@ -17,6 +17,9 @@ public sealed class RunDirectory
     /// <summary>The training checkpoint.</summary>
     public const string CheckpointFile = "checkpoint.ckpt";
 
+    /// <summary>The lock file a command holds while it trains or resumes the run.</summary>
+    public const string LockFile = ".lock";
+
     /// <summary>Test metrics, a flat JSON object of name → number.</summary>
     public const string MetricsFile = "metrics.json";
 
@@ -66,9 +69,23 @@ public sealed class RunDirectory
             path = System.IO.Path.Combine(root, $"{name}-{stamp}-{i}");
         }
 
-        Directory.CreateDirectory(path);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw AtomicFile.NotWritable(System.IO.Path.GetFullPath(root), "cannot create the run folder there", e);
+        }
+
         return new RunDirectory(path);
     }
+
+    /// <summary>
+    /// Takes the run's exclusive lock (<see cref="LockFile"/>), so that two commands never train, resume or
+    /// overwrite one run at once; refused at once, naming the holder, when another process has it.
+    /// </summary>
+    public ExclusiveFileLock Lock() => ExclusiveFileLock.Acquire(System.IO.Path.Combine(Path, LockFile), $"the run {Path}", TimeSpan.Zero);
 
     /// <summary>Opens an existing run folder, refusing one without a recipe.</summary>
     public static RunDirectory Open(string path)

@@ -1,7 +1,12 @@
 namespace AutoEncoders.Training;
 
-/// <summary>Training stopped because a loss term became NaN or infinite; says at which step and which term.</summary>
-public sealed class NonFiniteLossException : Exception
+/// <summary>
+/// Training stopped because a loss term became NaN or infinite; says at which step and which term. It is an
+/// <see cref="InvalidOperationException"/>, so a command that does not handle it still ends in one line. When the
+/// trainer has a checkpoint path and the weights are still finite, <see cref="CheckpointPath"/> names the checkpoint
+/// it wrote of the state before the failing batch (the loss is checked before the update).
+/// </summary>
+public sealed class NonFiniteLossException : InvalidOperationException
 {
     /// <summary>Creates the exception for a term at a step.</summary>
     public NonFiniteLossException(int epoch, long step, long batch, string term, double value)
@@ -9,6 +14,7 @@ public sealed class NonFiniteLossException : Exception
     {
         Epoch = epoch;
         Step = step;
+        Batch = batch;
         Term = term;
         Value = value;
     }
@@ -39,9 +45,15 @@ public sealed class NonFiniteLossException : Exception
     /// <summary>Global step (1-based).</summary>
     public long Step { get; }
 
+    /// <summary>Batch within the epoch (1-based).</summary>
+    public long Batch { get; }
+
     /// <summary>The term that went non-finite ("loss" for the total).</summary>
     public string Term { get; }
 
     /// <summary>Its value.</summary>
     public double Value { get; }
+
+    /// <summary>The checkpoint written of the last good state (before the failing batch), or null when none was written.</summary>
+    public string? CheckpointPath { get; internal set; }
 }

@@ -34,9 +34,9 @@ public sealed record OptimizerOptions
     /// <summary>Checks the settings.</summary>
     public void Validate()
     {
-        if (!(LearningRate > 0))
+        if (!(LearningRate > 0) || double.IsPositiveInfinity(LearningRate))
         {
-            throw new ArgumentException($"optimizer.learningRate must be positive; found {LearningRate}.");
+            throw new ArgumentException($"optimizer.learningRate must be a positive finite number; found {LearningRate}.");
         }
 
         if (WeightDecay < 0 || Momentum < 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1)

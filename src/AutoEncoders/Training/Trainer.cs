@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoEncoders.Data;
 using AutoEncoders.Models;
 using AutoEncoders.Objectives;
+using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -118,6 +119,12 @@ public class Trainer : IDisposable
             validation = heldOutValidation;
         }
 
+        if (CheckpointPath is not null)
+        {
+            // Temporary files of checkpoint writes cut short by kill -9; a run's start or resume is the first chance.
+            AtomicFile.RemoveStaleTemporaries(CheckpointPath);
+        }
+
         try
         {
             if (resumeFrom is not null)
@@ -211,6 +218,15 @@ public class Trainer : IDisposable
         IReadOnlyDictionary<string, Generator> generators = CheckpointedGenerators;
         TrainingCheckpointContents contents = TrainingCheckpoint.Read(path, Model, Objective, Optimizers, [.. generators.Keys]);
         _state = contents.State;
+        double baseRate = Options.Optimizer.LearningRate;
+        if (_state.BaseLearningRate > 0 && _state.BaseLearningRate != baseRate)
+        {
+            // A resume asked for another learning rate (e.g. after a non-finite loss): the scheduled rate keeps its
+            // place in the schedule, scaled to the new base. Checkpoints from before the base was saved hold 0.
+            _state.LearningRate *= baseRate / _state.BaseLearningRate;
+            _state.BaseLearningRate = baseRate;
+        }
+
         History = contents.State.History ?? new TrainingHistory { Metrics = MetricNames };
         History.Interrupted = false;
         History.StopReason = null;
@@ -385,7 +401,7 @@ public class Trainer : IDisposable
         _noiseGenerator = new Generator((ulong)Options.Seed + 1);
         Objective.ResetState();
         History = new TrainingHistory { Metrics = MetricNames };
-        _state = new TrainerState { LearningRate = Options.Optimizer.LearningRate };
+        _state = new TrainerState { LearningRate = Options.Optimizer.LearningRate, BaseLearningRate = Options.Optimizer.LearningRate };
     }
 
     private TrainingHistory RunEpochs(TensorDataset train, TensorDataset? validation, CancellationToken cancellationToken)
@@ -427,9 +443,17 @@ public class Trainer : IDisposable
                 }
 
                 double[] values;
-                using (torch.NewDisposeScope())
+                try
                 {
-                    values = TrainStep(batch);
+                    using (torch.NewDisposeScope())
+                    {
+                        values = TrainStep(batch);
+                    }
+                }
+                catch (NonFiniteLossException e)
+                {
+                    _state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+                    throw StopOnNonFiniteLoss(e);
                 }
 
                 for (int i = 0; i < values.Length; i++)
@@ -449,6 +473,14 @@ public class Trainer : IDisposable
             }
 
             _state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+
+            // Once per epoch, before anything is evaluated or saved: a non-finite weight earlier in the epoch makes
+            // the next loss non-finite, which the per-batch guard catches; this catches the epoch's last updates.
+            if (FirstNonFiniteState() is string bad)
+            {
+                throw new NonFiniteParameterException(_state.Epoch + 1, _state.Step, bad, "at the end of the epoch");
+            }
+
             EpochRecord record = FinishEpoch(validation, names);
             if (ShouldStopEarly(record))
             {
@@ -555,6 +587,41 @@ public class Trainer : IDisposable
         }
 
         return History;
+    }
+
+    // Written before the failing batch's update (the loss is checked first), so the checkpoint holds the last good
+    // weights and optimiser state; the noise and dropout streams have moved on by that batch's draws. Weights that
+    // are already non-finite (an earlier update diverged) are never written.
+    private InvalidOperationException StopOnNonFiniteLoss(NonFiniteLossException e)
+    {
+        if (FirstNonFiniteState() is string bad)
+        {
+            return new NonFiniteParameterException(_state.Epoch + 1, _state.Step, bad, $"found when the '{e.Term}' term became {e.Value} at batch {e.Batch}");
+        }
+
+        if (CheckpointPath is not null)
+        {
+            SaveCheckpoint(CheckpointPath);
+            e.CheckpointPath = CheckpointPath;
+        }
+
+        return e;
+    }
+
+    /// <summary>The name of the first floating-point weight or buffer holding a NaN or infinity, or null (one host read).</summary>
+    private string? FirstNonFiniteState()
+    {
+        using var scope = torch.NewDisposeScope();
+        (string Name, Tensor Value)[] floating = [.. Model.state_dict().Where(p => p.Value.is_floating_point()).Select(p => (p.Key, p.Value))];
+        if (floating.Length == 0)
+        {
+            return null;
+        }
+
+        using Tensor finite = torch.stack(floating.Select(p => p.Value.detach().isfinite().all()).ToArray()).cpu();
+        bool[] flags = finite.data<bool>().ToArray();
+        int first = Array.IndexOf(flags, false);
+        return first < 0 ? null : floating[first].Name;
     }
 
     private void SetLearningRate(double rate)

@@ -52,7 +52,7 @@ public sealed record TrainerOptions
             throw new ArgumentException($"training.batchSize must be at least 1; found {BatchSize}.");
         }
 
-        if (ValidationSplit is < 0 or >= 1)
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1))
         {
             throw new ArgumentException($"training.validationSplit must lie in [0, 1); found {ValidationSplit}.");
         }

@@ -18,6 +18,9 @@ internal sealed record TrainerState
     /// <summary>Rate of the epoch in progress.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>The optimiser's configured rate the schedule starts from (0 in checkpoints written before it was kept).</summary>
+    public double BaseLearningRate { get; set; }
+
     /// <summary>Sample-weighted sums of the metrics over the epoch's batches so far.</summary>
     public double[]? Sums { get; set; }
 

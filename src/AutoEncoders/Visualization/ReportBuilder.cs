@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AutoEncoders.Models;
 using AutoEncoders.Objectives;
@@ -38,6 +39,9 @@ public sealed class ReportBuilder
     /// <summary>Counts, seed and image shape.</summary>
     public ReportOptions Options { get; init; } = new();
 
+    /// <summary>Where to say that a picture could not be drawn, and why (it is left out of the report), or null.</summary>
+    public TextWriter? Warnings { get; init; }
+
     /// <summary>Where to say which picture is being drawn, or null for silence.</summary>
     public TextWriter? Log { get; init; }
 
@@ -54,7 +58,17 @@ public sealed class ReportBuilder
         void Draw(string section, string name, Func<string, PictureFile> draw)
         {
             Log?.WriteLine($"  drawing {name}");
-            drawn.Add((section, draw(Path.Combine(pictures, name))));
+            try
+            {
+                drawn.Add((section, draw(Path.Combine(pictures, name))));
+            }
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or ArithmeticException)
+            {
+                // One picture that cannot be drawn (libtorch refusing a NaN matrix, say) costs that picture, not the report.
+                string reason = $"could not be drawn: {e.Message.Split('\n')[0].Trim()}";
+                skipped.Add((name, reason));
+                Warnings?.WriteLine($"warning: {name} {reason}");
+            }
         }
 
         if (run.History is { Epochs.Count: > 0 } history)
@@ -139,14 +153,26 @@ public sealed class ReportBuilder
 
         bool variational = ModelProbe.IsVariational(model, features ?? torch.zeros([1, .. inputShape]));
         long codeSize = model.Config.CodeShape.Aggregate(1L, (a, b) => a * b);
-        using LatentDistribution? distribution = variational ? LatentDistribution.StandardNormal(codeSize)
-            : subsetCodes is not null ? LatentDistribution.FitToCodes(subsetCodes) : null;
+        LatentDistribution? fitted = null;
+        try
+        {
+            fitted = variational ? LatentDistribution.StandardNormal(codeSize)
+                : subsetCodes is not null ? LatentDistribution.FitToCodes(subsetCodes) : null;
+        }
+        catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            string reason = $"could not be drawn: the code distribution cannot be fitted ({e.Message.Split('\n')[0].Trim()})";
+            skipped.Add(("Latent grid and samples", reason));
+            Warnings?.WriteLine($"warning: latent grid and samples {reason}");
+        }
+
+        using LatentDistribution? distribution = fitted;
         if (distribution is not null && layout is ImageLayout generativeLayout)
         {
             Draw("Generative views", "latent-grid.png", path => GenerativeViews.SaveLatentGrid(model, distribution, generativeLayout, path, Options.GridSteps));
             Draw("Generative views", "samples.png", path => GenerativeViews.SaveSamples(model, distribution, generativeLayout, path, Options.SampleCount, Options.Seed));
         }
-        else
+        else if (fitted is not null || variational || subsetCodes is null)
         {
             skipped.Add(("Latent grid and samples", layout is null ? noImages : "the model is not variational, so code ranges come from test codes, and " + noTest));
         }

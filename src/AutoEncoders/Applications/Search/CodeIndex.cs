@@ -273,9 +273,27 @@ public sealed class CodeIndex : IDisposable
         }
     }
 
-    /// <summary>Appends to the index file at <paramref name="path"/> (rewritten atomically) and returns the new item count.</summary>
-    public static long AppendTo(string path, Tensor codes, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? ids = null)
+    /// <summary>How long <see cref="AppendTo"/> waits for another writer of the same index by default.</summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>The lock file that serialises writers of the index at <paramref name="path"/>: ".NAME.lock" beside it.</summary>
+    public static string LockPath(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.lock");
+    }
+
+    /// <summary>
+    /// Appends to the index file at <paramref name="path"/> (rewritten atomically) and returns the new item count.
+    /// Writers of one index take turns: the file is read, extended and replaced under an exclusive lock (see
+    /// <see cref="LockPath"/>), waiting up to <paramref name="lockWait"/> (default <see cref="DefaultLockWait"/>) for
+    /// another writer, so two appends at once both land.
+    /// </summary>
+    public static long AppendTo(string path, Tensor codes, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? ids = null, TimeSpan? lockWait = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using ExclusiveFileLock writer = ExclusiveFileLock.Acquire(LockPath(path), $"the index {path}", lockWait ?? DefaultLockWait);
         using CodeIndex existing = Load(path);
         using CodeIndex appended = existing.Append(codes, labels, ids);
         appended.Save(path);
