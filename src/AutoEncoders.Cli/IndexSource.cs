@@ -28,11 +28,11 @@ internal sealed record IndexSource(string Representation, string? Model = null, 
         try
         {
             return JsonSerializer.Deserialize<IndexSource>(index.Source, Json)
-                ?? throw new InvalidDataException($"{path}: the index does not say how its codes were made; rebuild it with `ae index build`.");
+                ?? throw new InvalidDataException($"{path}: source text: expected how the codes were made (the JSON `ae index build` writes), found null; rebuild it with `ae index build`.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: the index's source is not the JSON `ae index build` writes ({e.Message}); rebuild it.", e);
+            throw new InvalidDataException($"{path}: source text: expected the JSON `ae index build` writes; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (rebuild the index).", e);
         }
     }
 

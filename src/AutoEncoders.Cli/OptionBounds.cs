@@ -21,12 +21,18 @@ internal static partial class OptionBounds
     // Options that are a share of something, strictly between 0 and 1.
     private static readonly HashSet<string> Fractions = new(StringComparer.Ordinal) { "--fpr", "--validation-fraction", "--test-fraction" };
 
+    // `ae train` checks these overrides together with the recipe they change, and names the recipe in its message.
+    private static readonly HashSet<string> CheckedByTrain = new(StringComparer.Ordinal) { "--lr", "--validation-split" };
+
     /// <summary>Adds the checks to every option of <paramref name="command"/> and its subcommands.</summary>
     public static void AttachTo(Command command)
     {
         foreach (Option option in command.Options)
         {
-            Attach(option);
+            if (!(command.Name == "train" && CheckedByTrain.Contains(option.Name)))
+            {
+                Attach(option);
+            }
         }
 
         foreach (Command subcommand in command.Subcommands)

@@ -148,8 +148,7 @@ public sealed partial class BagOfWords
     /// <summary>Reads a vectoriser written by <see cref="Save"/>.</summary>
     public static BagOfWords Load(string path)
     {
-        Stored stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), JsonDefaults.Options)
-            ?? throw new DataFormatException(path, "$", "expected a bag-of-words object, found null.");
+        Stored stored = JsonFile.Deserialize<Stored>(JsonFile.ReadText(path, "bag-of-words vocabulary"), path);
         TermWeighting weighting = Enum.TryParse(stored.Weighting, ignoreCase: true, out TermWeighting w) ? w
             : throw new DataFormatException(path, "$.weighting", $"expected counts, logCounts or tfIdf, found '{stored.Weighting}'.");
         return new BagOfWords(stored.Vocabulary, stored.DocumentFrequency, stored.DocumentCount, weighting, stored.RemoveStopWords, stored.ScaleRows);

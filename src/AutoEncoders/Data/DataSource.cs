@@ -32,12 +32,12 @@ public sealed record DataSource
     {
         if (TrainLimit is < 1)
         {
-            throw new ArgumentException($"trainLimit must be at least 1 sample (leave it out for all); found {TrainLimit}.");
+            throw new ArgumentException($"data.trainLimit (--train-limit) must be at least 1 sample; found {TrainLimit}.");
         }
 
         if (TestLimit is < 1)
         {
-            throw new ArgumentException($"testLimit must be at least 1 sample (leave it out for all); found {TestLimit}.");
+            throw new ArgumentException($"data.testLimit must be at least 1 sample; found {TestLimit}.");
         }
     }
 }

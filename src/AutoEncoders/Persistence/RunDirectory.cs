@@ -116,6 +116,6 @@ public sealed class RunDirectory
     /// <summary>Reads the test metrics (empty when none were written).</summary>
     public IReadOnlyDictionary<string, double> LoadMetrics() =>
         File.Exists(MetricsPath)
-            ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(MetricsPath), JsonDefaults.Options) ?? []
+            ? JsonFile.Deserialize<Dictionary<string, double>>(JsonFile.ReadText(MetricsPath, "metrics"), MetricsPath)
             : new Dictionary<string, double>();
 }

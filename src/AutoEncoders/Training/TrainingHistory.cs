@@ -80,8 +80,7 @@ public sealed class TrainingHistory
     public static TrainingHistory Load(string directory)
     {
         string path = Path.Combine(directory, "history.json");
-        return JsonSerializer.Deserialize<TrainingHistory>(File.ReadAllText(path), JsonDefaults.Options)
-            ?? throw new InvalidDataException($"{path}: expected a training history object, found null.");
+        return JsonFile.Deserialize<TrainingHistory>(JsonFile.ReadText(path, "training history"), path);
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -70,6 +70,7 @@ public sealed class CliRefusalProcessTests(ITestOutputHelper output) : IDisposab
         string wrongShapeNpy = _temp.Write("shape.npy", SampleFiles.Npy(header.Replace("(0, 4)", "(3, 4)", StringComparison.Ordinal), new byte[32]));
         string hugeIndex = WriteIndex("huge.aeidx", bytes => BitConverter.GetBytes(1L << 62).CopyTo(bytes, 16));
         string cutIndex = WriteIndex("cut.aeidx", null, cut: 20);
+        string sourceIndex = WriteIndex("source.aeidx", null, source: "{ not json");
         string laughs = _temp.Write("laughs.yaml", SampleFiles.BillionLaughs());
         string unclosed = _temp.Write("unclosed.yaml", "model: [\n");
         string noKind = _temp.Write("nokind.json", "{ \"model\": { \"layers\": [16, 4] } }");
@@ -121,6 +122,7 @@ public sealed class CliRefusalProcessTests(ITestOutputHelper output) : IDisposab
             ["decode", model, "--codes", wrongShapeNpy, "-o", T("out-decode3.npy")],
             ["search", hugeIndex, "--images", goodImages],
             ["search", cutIndex, "--images", goodImages],
+            ["search", sourceIndex, "--images", goodImages],
             ["detect", "fit", "--images", goodImages, "--labels", goodLabels, "--anomaly-class", "1", "--percentile", "150", "-o", T("out-detect1")],
             ["detect", "fit", "--images", goodImages, "--labels", goodLabels, "--anomaly-class", "1", "--fpr", "2", "-o", T("out-detect2")],
             ["eval", T("no-such-model"), "--images", goodImages],
@@ -129,10 +131,10 @@ public sealed class CliRefusalProcessTests(ITestOutputHelper output) : IDisposab
         ];
     }
 
-    private string WriteIndex(string name, Action<byte[]>? damage, int cut = 0)
+    private string WriteIndex(string name, Action<byte[]>? damage, int cut = 0, string source = "")
     {
         string path = _temp.File(name);
-        using (var index = new CodeIndex(torch.rand(5, 4), [0, 1, 2, 3, 4]))
+        using (var index = new CodeIndex(torch.rand(5, 4), [0, 1, 2, 3, 4], source: source))
         {
             index.Save(path);
         }

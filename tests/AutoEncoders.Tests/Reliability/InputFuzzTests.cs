@@ -108,6 +108,42 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Corrupt_sequence_files_are_refused_with_file_and_place()
+    {
+        var tally = new FuzzTally("sequence file");
+        var mutator = new InputMutator(Seed);
+        using var folder = new TempDirectory();
+        var valid = new StringBuilder();
+        for (int row = 0; row < 12; row++)
+        {
+            valid.AppendLine(string.Join(',', [(row % 2).ToString(System.Globalization.CultureInfo.InvariantCulture), .. Enumerable.Range(0, 8).Select(t => FormattableString.Invariant($"{Math.Sin((row + t) * 0.7):F4}"))]));
+        }
+
+        string text = valid.ToString().ReplaceLineEndings("\n");
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < 100; i++)
+        {
+            (string corruption, string table) = (i % 6) switch
+            {
+                0 => ("NaN or infinite value", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? string.Join(',', l.Split(',').Select((c, k) => k == 3 ? mutator.Pick(["NaN", "Infinity", "-inf", "1e999"]) : c)) : l))),
+                1 => ("series of another length", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? l[..l.LastIndexOf(',')] : l))),
+                2 => ("byte-order mark or tab", "\uFEFF" + mutator.Edit(text).Replace(',', mutator.Next(2) == 0 ? ',' : '\t')),
+                3 => ("empty label", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? l[1..] : l))),
+                _ => ("random edits", mutator.Edit(text, 1 + mutator.Next(4))),
+            };
+            string path = folder.Write($"series{i}.txt", table);
+            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            {
+                using TensorDataset data = SequenceTable.Read(path).ToDataset();
+            });
+            File.Delete(path);
+        }
+
+        Report(tally);
+        tally.AssertClean(100);
+    }
+
+    [Fact]
     public void Corrupt_json_recipes_are_refused_with_file_and_place()
     {
         var tally = new FuzzTally("json recipe");
@@ -226,6 +262,14 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
         using var folder = new TempDirectory();
         string model = Path.Combine(folder.Path, "model");
         SampleFiles.SaveModel(model);
+        new TrainingHistory
+        {
+            Metrics = ["loss"],
+            Epochs = [new EpochRecord { Epoch = 1, Train = new Dictionary<string, double> { ["loss"] = 0.25 }, LearningRate = 0.001, Seconds = 1.5 }],
+            StopReason = "finished",
+        }.Save(model);
+        string historyPath = Path.Combine(model, "history.json");
+        string history = File.ReadAllText(historyPath);
         string manifestPath = Path.Combine(model, TrainedAutoencoder.ManifestFile);
         string weightsPath = Path.Combine(model, TrainedAutoencoder.WeightsFile);
         string manifest = File.ReadAllText(manifestPath);
@@ -241,20 +285,27 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
             manifest.Replace("16,", "-16,", StringComparison.Ordinal),
             "{}", "[]", "null", string.Empty, "\uFEFF" + manifest,
         ];
-        for (int i = 0; i < 130; i++)
+        for (int i = 0; i < 150; i++)
         {
-            bool manifestBad = i % 2 == 0;
+            bool manifestBad = i % 3 == 0, historyBad = i % 3 == 2;
             string corruption;
+            File.WriteAllText(manifestPath, manifest);
+            File.WriteAllBytes(weightsPath, weights);
+            File.WriteAllText(historyPath, history);
             if (manifestBad)
             {
-                string text = i / 2 < semantic.Length ? semantic[i / 2] : mutator.Edit(manifest, 1 + mutator.Next(3));
-                corruption = i / 2 < semantic.Length ? "model.json semantic" : "model.json random edits";
+                string text = i / 3 < semantic.Length ? semantic[i / 3] : mutator.Edit(manifest, 1 + mutator.Next(3));
+                corruption = i / 3 < semantic.Length ? "model.json semantic" : "model.json random edits";
                 File.WriteAllText(manifestPath, text);
-                File.WriteAllBytes(weightsPath, weights);
+            }
+            else if (historyBad)
+            {
+                corruption = "history.json random edits";
+                File.WriteAllText(historyPath, mutator.Edit(history, 1 + mutator.Next(3)));
             }
             else
             {
-                (corruption, byte[] bad) = (i / 2 % 5) switch
+                (corruption, byte[] bad) = (i / 3 % 5) switch
                 {
                     0 => ("weights truncated", mutator.Truncate(weights)),
                     1 => ("weights header flipped", mutator.Scramble(weights, 0, 64, 1 + mutator.Next(3))),
@@ -262,19 +313,19 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                     3 => ("weights garbage appended", mutator.AppendGarbage(weights)),
                     _ => ("weights random bytes", mutator.Noise(weights.Length)),
                 };
-                File.WriteAllText(manifestPath, manifest);
                 File.WriteAllBytes(weightsPath, bad);
             }
 
             // A changed architecture in model.json is found when the weights do not fit it: either file may be named.
-            tally.Attempt($"#{i} {corruption}", folder.Path, manifestBad ? [manifestPath, weightsPath] : [weightsPath], () =>
+            string[] named = manifestBad ? [manifestPath, weightsPath] : historyBad ? [historyPath] : [weightsPath];
+            tally.Attempt($"#{i} {corruption}", folder.Path, named, () =>
             {
                 using TrainedAutoencoder loaded = TrainedAutoencoder.Load(model);
             });
         }
 
         Report(tally);
-        tally.AssertClean(120);
+        tally.AssertClean(140);
     }
 
     [Fact]

@@ -106,8 +106,8 @@ public sealed class InputRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"trainLimit\": -1", "data: trainLimit must be at least 1 sample")]
-    [InlineData("\"testLimit\": 0", "data: testLimit must be at least 1 sample")]
+    [InlineData("\"trainLimit\": -1", "data: data.trainLimit (--train-limit) must be at least 1 sample; found -1.")]
+    [InlineData("\"testLimit\": 0", "data: data.testLimit must be at least 1 sample; found 0.")]
     [InlineData("\"trainLimit\": \"many\"", "line 1, field $.data.trainLimit: expected a whole number; found a value of another kind.")]
     [InlineData("\"trainLimit\": 5, \"color\": 1", "field $.data.color: expected one of this section's fields; 'color' is not one")]
     public void Recipe_data_fields_are_refused_naming_file_and_field(string data, string expected)
