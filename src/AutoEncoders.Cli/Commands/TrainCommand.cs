@@ -113,6 +113,7 @@ internal static class TrainCommand
                     runLock = run.Lock();
                 }
 
+                run.RemoveStaleTemporaries();
                 run.SaveRecipe(recipe);
                 try
                 {

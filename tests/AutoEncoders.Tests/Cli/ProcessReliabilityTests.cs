@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoEncoders.Applications.Search;
 using AutoEncoders.Persistence;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace AutoEncoders.Tests.Cli;
 
@@ -10,7 +11,7 @@ namespace AutoEncoders.Tests.Cli;
 /// same bytes, SIGTERM saves a checkpoint like Ctrl-C, a run is held by one process at a time, and concurrent appends
 /// to one index all land.
 /// </summary>
-public sealed class ProcessReliabilityTests
+public sealed class ProcessReliabilityTests(ITestOutputHelper log)
 {
     private const int Epochs = 12;
     private const int LongEpochs = 200;
@@ -39,7 +40,8 @@ public sealed class ProcessReliabilityTests
 
         // Kill 2: the moment a checkpoint's temporary file appears, so that the write is cut short.
         int caughtMidWrite = 0;
-        for (int attempt = 0; attempt < 5 && caughtMidWrite == 0; attempt++)
+        int tries = 0;
+        for (; tries < 5 && caughtMidWrite == 0; tries++)
         {
             process = AeProcess.Start("train", "--resume", run, "--threads", "1", "--progress", "lines");
             string temporary = Path.Combine(run, $".{RunDirectory.CheckpointFile}.{process.Id}.tmp");
@@ -50,6 +52,7 @@ public sealed class ProcessReliabilityTests
         }
 
         Assert.True(caughtMidWrite == 1, "no kill landed during a checkpoint write in 5 tries");
+        log.WriteLine($"kill 2 landed during a checkpoint write on try {tries}");
         Assert.NotEmpty(Directory.GetFiles(run, $".{RunDirectory.CheckpointFile}.*.tmp"));
 
         // Kill 3: a random moment after a resume starts (loading, training or checkpointing).
@@ -64,6 +67,7 @@ public sealed class ProcessReliabilityTests
         Assert.True(finished.ExitCode == 0, finished.Error + finished.Output);
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(run, "weights.bin")));
         Assert.Empty(Directory.GetFiles(run, ".*.tmp"));
+        log.WriteLine($"{finished.Output.Split('\n').Count(l => l.StartsWith("epoch ", StringComparison.Ordinal))} epochs in the final resume; weights.bin {expected.Length} bytes, identical");
     }
 
     [Fact]
@@ -132,6 +136,7 @@ public sealed class ProcessReliabilityTests
         }
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"40 appends took {clock.Elapsed}");
+        log.WriteLine($"20 pairs: {final.Count} items in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]

@@ -190,6 +190,8 @@ public sealed class TrainingReliabilityTests
         int gone = DeadProcessId();
         string leftover = Path.Combine(run, $".{RunDirectory.CheckpointFile}.{gone}.tmp");
         File.WriteAllBytes(leftover, new byte[1000]);
+        string leftoverWeights = Path.Combine(run, $".weights.bin.{gone}.tmp");
+        File.WriteAllBytes(leftoverWeights, new byte[1000]);
 
         // While another holder has the run, a resume is refused and touches nothing.
         string recipeBefore = File.ReadAllText(Path.Combine(run, RunDirectory.RecipeFile));
@@ -205,6 +207,7 @@ public sealed class TrainingReliabilityTests
         CliRun resumed = CliRun.Of("train", "--resume", run, "--epochs", "2", "--threads", "1", "--progress", "silent");
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.False(File.Exists(leftover), "the leftover temporary must be removed on resume");
+        Assert.False(File.Exists(leftoverWeights), "leftovers of the run's other files go too");
         Assert.Empty(Directory.GetFiles(run, ".*.tmp"));
     }
 
