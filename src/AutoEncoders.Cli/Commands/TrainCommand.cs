@@ -121,7 +121,17 @@ internal static class TrainCommand
                 }
                 catch (InvalidOperationException e) when (e is NonFiniteLossException or NonFiniteParameterException)
                 {
-                    return Diverged(e, run, recipe, resumeDir is not null, parse.InvocationConfiguration.Error);
+                    bool kept = File.Exists(run.CheckpointPath);
+                    if (!kept)
+                    {
+                        // Diverged before any checkpoint (only a new run can): nothing worth keeping. The lock goes first.
+                        runLock?.Dispose();
+                        runLock = null;
+                        Directory.Delete(run.Path, recursive: true);
+                    }
+
+                    parse.InvocationConfiguration.Error.WriteLine(DivergedLine(e, run, recipe, kept));
+                    return AeApplication.Failure;
                 }
                 catch when (resumeDir is null && !File.Exists(run.CheckpointPath))
                 {
@@ -170,7 +180,7 @@ internal static class TrainCommand
     }
 
     // A run stopped by a NaN or infinite loss or weight: one line saying where, what, and what is left to resume.
-    private static int Diverged(InvalidOperationException e, RunDirectory run, Recipe recipe, bool resuming, TextWriter error)
+    private static string DivergedLine(InvalidOperationException e, RunDirectory run, Recipe recipe, bool kept)
     {
         string lower = (recipe.Training.Optimizer.LearningRate / 10).ToString("G3", CultureInfo.InvariantCulture);
         string what = e switch
@@ -180,21 +190,15 @@ internal static class TrainCommand
             NonFiniteParameterException weights => $"training stopped at epoch {weights.Epoch}: the weights '{weights.Parameter}' are NaN or infinite ({weights.When}); an update diverged and no model was saved",
             _ => e.Message,
         };
-        bool saved = e is NonFiniteLossException { CheckpointPath: not null };
-        if (saved || File.Exists(run.CheckpointPath))
+        if (!kept)
         {
-            string state = saved ? "the last good state (before that batch) is saved in" : "the last good checkpoint, from an earlier epoch, is";
-            error.WriteLine($"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.");
-            return AeApplication.Failure;
+            return $"error: {run.Path}: {what}; it failed before its first checkpoint, so nothing was kept. Start again with a lower learning rate (--lr {lower}) or gradientClipNorm.";
         }
 
-        if (!resuming)
-        {
-            Directory.Delete(run.Path, recursive: true);
-        }
-
-        error.WriteLine($"error: {run.Path}: {what}; it failed before its first checkpoint, so nothing was kept. Start again with a lower learning rate (--lr {lower}) or gradientClipNorm.");
-        return AeApplication.Failure;
+        string state = e is NonFiniteLossException { CheckpointPath: not null }
+            ? "the last good state (before that batch) is saved in"
+            : "the last good checkpoint, from an earlier epoch, is";
+        return $"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.";
     }
 
     private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
