@@ -57,6 +57,13 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
+
+            // Overrides are checked first, each named by its option: the recipe is not to blame for them.
+            CheckOption(parse, epochs, v => v >= 1, "at least 1 epoch");
+            CheckOption(parse, batchSize, v => v >= 1, "at least 1 sample per batch");
+            CheckOption(parse, learningRate, v => v > 0 && double.IsFinite(v), "a positive finite learning rate");
+            CheckOption(parse, validationSplit, v => v is >= 0 and < 1, "a fraction in [0, 1)");
+            CheckOption(parse, trainLimit, v => v >= 1, "at least 1 sample");
             string? resumeDir = parse.GetValue(resume);
             RunDirectory? run = null;
             ExclusiveFileLock? runLock = null;
@@ -163,7 +170,7 @@ internal static class TrainCommand
             recipe.Objective.Validate();
             if (recipe.Data.TrainLimit is < 1)
             {
-                throw new ArgumentException($"data.trainLimit (--train-limit) must be at least 1 sample; found {recipe.Data.TrainLimit}.");
+                throw new ArgumentException($"data.trainLimit must be at least 1 sample; found {recipe.Data.TrainLimit}.");
             }
 
             if (recipe.Data.TestLimit is < 1)
@@ -177,6 +184,15 @@ internal static class TrainCommand
         }
 
         TrainingMemoryCheck.Require(recipe.Model, recipe.Training, $"{source}: model");
+    }
+
+    private static void CheckOption<T>(ParseResult parse, Option<T?> option, Func<T, bool> valid, string expected)
+        where T : struct, IFormattable
+    {
+        if (parse.GetValue(option) is T value && !valid(value))
+        {
+            throw new ArgumentException($"{option.Name}: expected {expected}; found {value.ToString(null, CultureInfo.InvariantCulture)}.");
+        }
     }
 
     // A run stopped by a NaN or infinite loss or weight: one line saying where, what, and what is left to resume.

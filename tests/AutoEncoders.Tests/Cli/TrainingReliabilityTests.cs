@@ -89,15 +89,16 @@ public sealed class TrainingReliabilityTests
     }
 
     [Theory]
-    [InlineData("--epochs", "-1", "training.epochs must be at least 1")]
-    [InlineData("--epochs", "0", "training.epochs must be at least 1")]
-    [InlineData("--lr", "NaN", "optimizer.learningRate must be a positive finite number")]
-    [InlineData("--lr", "Infinity", "optimizer.learningRate must be a positive finite number")]
-    [InlineData("--batch-size", "0", "training.batchSize must be at least 1")]
-    [InlineData("--validation-split", "2", "training.validationSplit must lie in [0, 1)")]
-    [InlineData("--validation-split", "NaN", "training.validationSplit must lie in [0, 1)")]
-    [InlineData("--train-limit", "0", "data.trainLimit (--train-limit) must be at least 1")]
-    public void Every_option_is_refused_before_a_run_folder_is_created(string option, string value, string expected)
+    [InlineData("--epochs", "-1", "expected at least 1 epoch; found -1.")]
+    [InlineData("--epochs", "0", "expected at least 1 epoch; found 0.")]
+    [InlineData("--lr", "NaN", "expected a positive finite learning rate; found NaN.")]
+    [InlineData("--lr", "Infinity", "expected a positive finite learning rate; found Infinity.")]
+    [InlineData("--lr", "-0.1", "expected a positive finite learning rate; found -0.1.")]
+    [InlineData("--batch-size", "0", "expected at least 1 sample per batch; found 0.")]
+    [InlineData("--validation-split", "2", "expected a fraction in [0, 1); found 2.")]
+    [InlineData("--validation-split", "NaN", "expected a fraction in [0, 1); found NaN.")]
+    [InlineData("--train-limit", "0", "expected at least 1 sample; found 0.")]
+    public void Every_option_is_refused_naming_it_before_a_run_folder_is_created(string option, string value, string expected)
     {
         using var directory = new TempDirectory();
         string recipe = TinyRecipe(directory, "refused", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
@@ -105,8 +106,25 @@ public sealed class TrainingReliabilityTests
         CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), option, value, "--threads", "1");
 
         Assert.Equal(1, train.ExitCode);
-        Assert.StartsWith($"error: {recipe}: {expected}", SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.Equal($"error: {option}: {expected}", SingleErrorLine(train));
         Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a refused option");
+    }
+
+    [Theory]
+    [InlineData("\"epochs\": 0, \"batchSize\": 20", "training.epochs must be at least 1; found 0.")]
+    [InlineData("\"epochs\": 1, \"batchSize\": 0", "training.batchSize must be at least 1; found 0.")]
+    [InlineData("\"epochs\": 1, \"batchSize\": 20, \"validationSplit\": 1.5", "training.validationSplit must lie in [0, 1); found 1.5.")]
+    public void Every_recipe_training_field_is_refused_before_a_run_folder_is_created(string training, string expected)
+    {
+        using var directory = new TempDirectory();
+        string recipe = TinyRecipe(directory, "refused", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"epochs\": 1, \"batchSize\": 20", training, StringComparison.Ordinal));
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1");
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.EndsWith(expected, SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a refused field");
     }
 
     [Theory]
@@ -120,7 +138,7 @@ public sealed class TrainingReliabilityTests
         CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1");
 
         Assert.Equal(1, train.ExitCode);
-        Assert.Contains($"data.trainLimit (--train-limit) must be at least 1 sample; found {limit}", SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.Equal($"error: {recipe}: data.trainLimit must be at least 1 sample; found {limit}.", SingleErrorLine(train));
         Assert.False(Directory.Exists(directory.File("runs")));
     }
 
