@@ -26,4 +26,18 @@ public sealed record DataSource
 
     /// <summary>Use only the first N test samples, or null for all.</summary>
     public long? TestLimit { get; init; }
+
+    /// <summary>Checks the limits, throwing <see cref="ArgumentException"/> naming the field.</summary>
+    public void Validate()
+    {
+        if (TrainLimit is < 1)
+        {
+            throw new ArgumentException($"trainLimit must be at least 1 sample (leave it out for all); found {TrainLimit}.");
+        }
+
+        if (TestLimit is < 1)
+        {
+            throw new ArgumentException($"testLimit must be at least 1 sample (leave it out for all); found {TestLimit}.");
+        }
+    }
 }

@@ -35,7 +35,7 @@ public static class IdxReader
         {
             header = ReadHeader(stream, file.Length, path, gzip, hash);
             payload = ReadExactly(stream, (int)header.PayloadLength, path, gzip, file.Length, header.Length,
-                $"{header.ShapeText} {header.DataType} elements ({header.PayloadLength} bytes) as the header promises");
+                $"{header.ShapeText} {header.DataType} elements ({header.PayloadLength} bytes) as the header promises", gzip ? file : null);
             hash.AppendData(payload);
             if (gzip && HasMoreData(stream, path, header))
             {
@@ -154,7 +154,7 @@ public static class IdxReader
         return header;
     }
 
-    private static byte[] ReadExactly(Stream stream, int count, string path, bool gzip, long fileLength, long offset, string expected)
+    private static byte[] ReadExactly(Stream stream, int count, string path, bool gzip, long fileLength, long offset, string expected, FileStream? gzipFile = null)
     {
         string where = gzip ? "decompressed offset" : "offset";
         byte[] buffer = new byte[count];
@@ -178,6 +178,13 @@ public static class IdxReader
                 $"the gzip stream is corrupt (its deflate data is invalid or its CRC-32 check failed) while reading {expected}.", e);
         }
 
+        if (read < count && gzipFile is not null && RecordedSize(gzipFile) == (uint)(offset + count))
+        {
+            // The trailer records the full length, so the file was not cut: its compressed data ended a block early.
+            throw new DataFormatException(path, $"{where} {offset + read}",
+                $"expected {expected}, but the compressed stream decodes to only {offset + read} bytes while its gzip trailer records {offset + count}; the compressed data is corrupt.");
+        }
+
         if (read < count)
         {
             string problem = gzip
@@ -189,18 +196,43 @@ public static class IdxReader
         return buffer;
     }
 
+    // More decompressed bytes after the data either belong to a valid stream that holds more than the header says,
+    // or come from corrupt compressed data; decoding to the end (zlib checks the deflate blocks and the CRC-32 of
+    // the trailer) tells the two apart. Deflate's 1032:1 bound keeps this finite.
     private static bool HasMoreData(Stream stream, string path, IdxHeader header)
     {
         try
         {
-            Span<byte> one = stackalloc byte[1];
-            return stream.Read(one) > 0;
+            byte[] rest = new byte[1 << 16];
+            if (stream.Read(rest, 0, 1) == 0)
+            {
+                return false;
+            }
+
+            while (stream.Read(rest) > 0)
+            {
+            }
+
+            return true;
         }
         catch (InvalidDataException e)
         {
             throw new DataFormatException(path, $"decompressed offset {header.Length + header.PayloadLength}",
-                "the gzip stream is corrupt after the data (its deflate data is invalid or its CRC-32 check failed).", e);
+                "expected the end of the data, but the compressed stream goes on and is corrupt (its deflate data is invalid or its CRC-32 check failed).", e);
         }
+    }
+
+    private static uint? RecordedSize(FileStream file)
+    {
+        if (file.Length < 18)
+        {
+            return null;
+        }
+
+        Span<byte> isize = stackalloc byte[4];
+        file.Position = file.Length - 4;
+        file.ReadExactly(isize);
+        return BinaryPrimitives.ReadUInt32LittleEndian(isize);
     }
 
     // .NET's GZipStream stops quietly when the input ends before the gzip trailer, and ignores bytes after the

@@ -5,6 +5,9 @@ namespace AutoEncoders.Data;
 /// <summary>Reads one PNG or JPEG image (SkiaSharp) as float32 values in [0, 1], grey or RGB, resized.</summary>
 public static class ImageFile
 {
+    /// <summary>The most pixels an image may have (2^28, a 1 GiB RGBA buffer); larger headers are refused before decoding.</summary>
+    public const long MaxPixels = 1L << 28;
+
     /// <summary>The file extensions read as images (compared case-insensitively).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg"];
 
@@ -16,7 +19,7 @@ public static class ImageFile
     /// <exception cref="DataFormatException">The file is not an image the decoder recognises.</exception>
     public static ImageFileInfo ReadInfo(string path)
     {
-        using SKCodec codec = OpenCodec(path);
+        using SKCodec codec = OpenCodec(path, out _);
         SKImageInfo info = codec.Info;
         return new ImageFileInfo(path, codec.EncodedFormat.ToString(), info.Width, info.Height,
             info.ColorType == SKColorType.Gray8, info.AlphaType != SKAlphaType.Opaque);
@@ -52,12 +55,23 @@ public static class ImageFile
             throw new ArgumentException($"Expected room for {channels * height * width} values, found {destination.Length}.", nameof(destination));
         }
 
-        using SKCodec codec = OpenCodec(path);
+        using SKCodec codec = OpenCodec(path, out byte[] bytes);
+        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels)
+        {
+            throw new DataFormatException(path, $"{codec.EncodedFormat} header",
+                $"expected an image of at most {MaxPixels} pixels, found {codec.Info.Width}x{codec.Info.Height}; the header is corrupt or the image too large to decode.");
+        }
+
         var decoded = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(decoded);
         SKCodecResult result = codec.GetPixels(decoded, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
         {
+            if (PngStructure.HasSignature(bytes) && PngStructure.FindProblem(bytes) is (string location, string structural))
+            {
+                throw new DataFormatException(path, location, structural);
+            }
+
             string problem = result switch
             {
                 SKCodecResult.IncompleteInput => "the image data ends early; the file is truncated.",
@@ -95,7 +109,7 @@ public static class ImageFile
         }
     }
 
-    private static SKCodec OpenCodec(string path)
+    private static SKCodec OpenCodec(string path, out byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -103,7 +117,7 @@ public static class ImageFile
             throw new FileNotFoundException($"{path}: no such file.", path);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0)
         {
             throw new DataFormatException(path, "offset 0", "expected a PNG or JPEG image, found an empty file.");
@@ -111,6 +125,11 @@ public static class ImageFile
 
         using SKData data = SKData.CreateCopy(bytes);
         SKCodec? codec = SKCodec.Create(new SKMemoryStream(data), out SKCodecResult result);
+        if (codec is null && PngStructure.HasSignature(bytes) && PngStructure.FindProblem(bytes) is (string location, string problem))
+        {
+            throw new DataFormatException(path, location, problem);
+        }
+
         return codec ?? throw new DataFormatException(path, "offset 0",
             $"expected a PNG or JPEG image, found {(result == SKCodecResult.IncompleteInput ? "a header that ends early (the file is truncated)" : $"bytes no image decoder recognises (they start {Convert.ToHexString(bytes, 0, Math.Min(8, bytes.Length))})")}.");
     }

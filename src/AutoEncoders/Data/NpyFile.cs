@@ -42,8 +42,19 @@ public static partial class NpyFile
     }
 
     /// <summary>Reads a .npy file of float32, float64 or int64 values into a tensor of the same type and shape.</summary>
+    /// <exception cref="DataFormatException">
+    /// The file is not .npy, its header is not the dictionary NumPy writes (exactly the keys 'descr', 'fortran_order'
+    /// and 'shape', nothing after it but padding), the shape holds no element or does not match the data, or the
+    /// element type is not one of the three.
+    /// </exception>
     public static Tensor Read(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
@@ -51,43 +62,60 @@ public static partial class NpyFile
         }
 
         int major = bytes[6];
-        int headerLength = major == 1 ? BitConverter.ToUInt16(bytes, 8) : (int)BitConverter.ToUInt32(bytes, 8);
+        if (major is not (1 or 2 or 3))
+        {
+            throw new DataFormatException(path, "offset 6", $"expected .npy format version 1, 2 or 3, found {major}.{bytes[7]}.");
+        }
+
         int headerStart = major == 1 ? 10 : 12;
+        long headerLength = major == 1 || bytes.Length < 12 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToUInt32(bytes, 8);
         if (headerStart + headerLength > bytes.Length)
         {
-            throw new DataFormatException(path, "offset 8", $"the header length {headerLength} runs past the end of the file.");
+            throw new DataFormatException(path, "offset 8", $"expected a header length that fits the {bytes.Length}-byte file; found {headerLength}, which runs past its end.");
         }
 
-        string header = Encoding.ASCII.GetString(bytes, headerStart, headerLength);
-        Match descr = Descr().Match(header);
-        Match shapeMatch = Shape().Match(header);
-        if (!descr.Success || !shapeMatch.Success)
+        string header = Encoding.ASCII.GetString(bytes, headerStart, (int)headerLength);
+        Match match = Header().Match(header);
+        if (!match.Success)
         {
-            throw new DataFormatException(path, $"offset {headerStart}", $"expected a header with 'descr' and 'shape'; found {header.Trim()}.");
+            throw new DataFormatException(path, $"offset {headerStart}",
+                $"expected the header NumPy writes, {{'descr': ..., 'fortran_order': ..., 'shape': (...), }} followed only by spaces and a newline; found {Shorten(header)}.");
         }
 
-        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
+        if (match.Groups["fortran"].Value == "True")
         {
             throw new DataFormatException(path, $"offset {headerStart}", "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray.");
         }
 
-        long[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        int dataStart = headerStart + headerLength;
-        (ScalarType type, int size) = descr.Groups[1].Value switch
+        (ScalarType type, int size) = match.Groups["descr"].Value switch
         {
             "<f4" => (ScalarType.Float32, 4),
             "<f8" => (ScalarType.Float64, 8),
             "<i8" => (ScalarType.Int64, 8),
-            string other => throw new DataFormatException(path, $"offset {headerStart}", $"expected element type <f4, <f8 or <i8; found {other}."),
+            string other => throw new DataFormatException(path, $"offset {headerStart}", $"expected element type <f4, <f8 or <i8 (little-endian float32, float64 or int64); found {other}."),
         };
-        if (bytes.Length - dataStart != count * size)
+        long dataStart = headerStart + headerLength;
+        long[] shape = ParseShape(match.Groups["shape"].Value, path, headerStart);
+        long available = (bytes.Length - dataStart) / size;
+        long count = 1;
+        foreach (long dimension in shape)
         {
-            throw new DataFormatException(path, $"offset {dataStart}", $"the shape ({string.Join(", ", shape)}) needs {count * size} bytes of data; the file has {bytes.Length - dataStart}.");
+            // Stop multiplying once past what the file holds, so that an absurd shape cannot overflow.
+            count = dimension == 0 ? 0 : count > available ? count : count * dimension;
         }
 
-        ReadOnlySpan<byte> data = bytes.AsSpan(dataStart);
+        if (count == 0)
+        {
+            throw new DataFormatException(path, $"offset {headerStart}", $"expected an array with at least one element; the shape ({string.Join(", ", shape)}) holds none.");
+        }
+
+        if (count > available || bytes.Length - dataStart != count * size)
+        {
+            throw new DataFormatException(path, $"offset {dataStart}",
+                $"the shape ({string.Join(", ", shape)}) needs {(count > available ? "more than " + (bytes.Length - dataStart) : (count * size).ToString(CultureInfo.InvariantCulture))} bytes of data; the file has {bytes.Length - dataStart}.");
+        }
+
+        ReadOnlySpan<byte> data = bytes.AsSpan((int)dataStart);
         return type switch
         {
             ScalarType.Float32 => torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), shape),
@@ -96,9 +124,41 @@ public static partial class NpyFile
         };
     }
 
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
-    private static partial Regex Descr();
+    // "12, 8" or "12," or "": non-negative integers separated by commas, as Python prints a tuple.
+    private static long[] ParseShape(string text, string path, int headerStart)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > 1 && parts[^1].Length == 0)
+        {
+            parts = parts[..^1];
+        }
 
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex Shape();
+        if (parts.Length == 0 || parts is [""])
+        {
+            throw new DataFormatException(path, $"offset {headerStart}", "expected a shape with at least one dimension; found () (a scalar).");
+        }
+
+        long[] shape = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            {
+                throw new DataFormatException(path, $"offset {headerStart}", $"expected the shape's dimensions as non-negative integers; found '{Shorten(parts[i])}' in ({Shorten(text)}).");
+            }
+        }
+
+        return shape;
+    }
+
+    private static string Shorten(string text)
+    {
+        string flat = text.Trim().ReplaceLineEndings(" ");
+        flat = new string([.. flat.Select(c => char.IsControl(c) ? '?' : c)]);
+        return flat.Length <= 120 ? flat : flat[..120] + "...";
+    }
+
+    // NumPy's header is a Python dictionary literal with exactly these three keys, in any order, padded with spaces
+    // to a multiple of 64 bytes and ended by a newline; anything else after it means the header was damaged.
+    [GeneratedRegex(@"^\{\s*(?:(?:'descr'\s*:\s*'(?<descr>[^']*)'|'fortran_order'\s*:\s*(?<fortran>True|False)|'shape'\s*:\s*\((?<shape>[^)]*)\))\s*(?:,\s*|(?=\})))+\}\s*\n?$")]
+    private static partial Regex Header();
 }

@@ -122,17 +122,15 @@ public sealed class TrainedAutoencoder : IDisposable
         }
 
         TorchRuntime.EnsureLoaded();
-        manifest.Model.Validate();
         Autoencoder model = manifest.Model.Build();
         try
         {
-            model.load(weightsPath, strict: true);
+            LoadWeights(model, weightsPath);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException or InvalidDataException or OverflowException)
+        catch
         {
             model.Dispose();
-            throw new InvalidDataException(
-                $"{weightsPath}: the weights do not fit the architecture in {ManifestFile} ({e.Message}); the file is corrupt, truncated or from another model.", e);
+            throw;
         }
 
         model.eval();
@@ -141,29 +139,53 @@ public sealed class TrainedAutoencoder : IDisposable
     }
 
     /// <summary>Reads and checks a model.json.</summary>
+    /// <exception cref="InvalidDataException">The file is not a model manifest, is newer than this build, or describes an invalid model.</exception>
     public static ModelManifest ReadManifest(string path)
     {
-        ModelManifest? manifest;
-        try
+        ModelManifest manifest = JsonFile.Deserialize<ModelManifest>(JsonFile.ReadText(path, "model manifest"), path);
+        if (manifest.Format != ModelManifest.FormatName)
         {
-            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), JsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}: {e.Message}", e);
-        }
-
-        if (manifest is null || manifest.Format != ModelManifest.FormatName)
-        {
-            throw new InvalidDataException($"{path}: expected \"format\": \"{ModelManifest.FormatName}\"; this is not an AutoEncoders model manifest.");
+            throw new InvalidDataException($"{path}: field $.format: expected \"{ModelManifest.FormatName}\"; this is not an AutoEncoders model manifest.");
         }
 
         if (manifest.Version > ModelManifest.CurrentVersion)
         {
-            throw new InvalidDataException($"{path}: format version {manifest.Version} is newer than this build reads ({ModelManifest.CurrentVersion}); update AutoEncoders.");
+            throw new InvalidDataException($"{path}: field $.version: format version {manifest.Version} is newer than this build reads ({ModelManifest.CurrentVersion}); update AutoEncoders.");
         }
 
+        JsonFile.CheckSection(path, "model", manifest.Model.Validate);
         return manifest;
+    }
+
+    // Reads TorchSharp's state dictionary through a reader whose position locates a failure, then checks that
+    // nothing follows it and that every weight is finite (a damaged float can be NaN and would poison every output).
+    private static void LoadWeights(Autoencoder model, string weightsPath)
+    {
+        using var stream = new FileStream(weightsPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new BinaryReader(stream);
+        try
+        {
+            model.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or OverflowException or FormatException)
+        {
+            throw new InvalidDataException(
+                $"{weightsPath}: offset {stream.Position}: expected the weights of the architecture in {ManifestFile}; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (the file is corrupt, truncated or from another model).", e);
+        }
+
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{weightsPath}: offset {stream.Position}: expected the end of the weights, found {stream.Length - stream.Position} more bytes; the file is corrupt or from another model.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        foreach ((string name, Tensor value) in model.state_dict())
+        {
+            if (value.is_floating_point() && !value.isfinite().all().item<bool>())
+            {
+                throw new InvalidDataException($"{weightsPath}: tensor '{name}': expected finite weights, found NaN or infinite values; the file is corrupt.");
+            }
+        }
     }
 
     /// <inheritdoc />

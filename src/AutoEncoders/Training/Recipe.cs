@@ -32,49 +32,17 @@ public sealed record Recipe
     public DataSource Data { get; init; } = new();
 
     /// <summary>Reads a recipe from a .json, .yaml or .yml file, with errors that name the file, line and field.</summary>
-    public static Recipe Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such recipe file.", path);
-        }
-
-        string text = File.ReadAllText(path);
-        bool yaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
-        return Parse(yaml ? YamlToJson.Convert(text, path)?.ToJsonString() ?? "null" : text, path);
-    }
+    public static Recipe Load(string path) => Parse(JsonFile.ReadJsonOrYaml(path, "recipe"), path);
 
     /// <summary>Parses recipe JSON; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The JSON is malformed or a section is invalid; the message reads `SOURCE: WHERE: WHAT`.</exception>
     public static Recipe Parse(string json, string source)
     {
-        Recipe? recipe;
-        try
-        {
-            recipe = JsonSerializer.Deserialize<Recipe>(json, JsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            string where = e.Path is { Length: > 0 } p ? $"field {p}" : $"line {e.LineNumber + 1}";
-            throw new InvalidDataException($"{source}: {where}: {e.Message}", e);
-        }
-
-        if (recipe is null)
-        {
-            throw new InvalidDataException($"{source}: expected a recipe object with at least a \"model\" section.");
-        }
-
-        try
-        {
-            recipe.Model.Validate();
-            recipe.Objective.Validate();
-            recipe.Training.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{source}: {e.Message}", e);
-        }
-
+        Recipe recipe = JsonFile.Deserialize<Recipe>(json, source);
+        JsonFile.CheckSection(source, "model", recipe.Model.Validate);
+        JsonFile.CheckSection(source, "objective", recipe.Objective.Validate);
+        JsonFile.CheckSection(source, "training", recipe.Training.Validate);
+        JsonFile.CheckSection(source, "data", recipe.Data.Validate);
         return recipe;
     }
 

@@ -107,27 +107,26 @@ internal sealed class TrainingCheckpoint
             int version = reader.ReadInt32();
             if (version != Version)
             {
-                throw new InvalidDataException($"{path}: checkpoint format version {version}; this build reads version {Version}.");
+                throw new InvalidDataException($"{path}: offset {stream.Position - 4}: expected checkpoint format version {Version}, found {version}; start the run again with this build.");
             }
 
-            header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadString(), JsonDefaults.Options)
-                ?? throw new InvalidDataException($"{path}: the checkpoint header is empty.");
+            header = JsonFile.Deserialize<CheckpointHeader>(reader.ReadString(), $"{path}: JSON header");
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        catch (Exception e) when (e is EndOfStreamException or FormatException or IOException)
         {
-            throw new InvalidDataException($"{path}: the checkpoint header is truncated or corrupt ({e.Message}).", e);
+            throw new InvalidDataException($"{path}: offset {stream.Position}: expected the checkpoint's magic, version and JSON header; {e.Message.TrimEnd('.')} (the file is truncated or corrupt).", e);
         }
 
         string modelConfig = JsonSerializer.Serialize(model.Config, JsonDefaults.Options);
         if (header.ModelConfig != modelConfig)
         {
-            throw new InvalidOperationException($"{path} was written for a different model; resume with the configuration it was trained with.\ncheckpoint: {header.ModelConfig}\ncurrent:    {modelConfig}");
+            throw new InvalidOperationException($"{path}: JSON header: expected the model being resumed; the checkpoint was written for a different model (checkpoint: {OneLine(header.ModelConfig)}; current: {OneLine(modelConfig)}); resume with the configuration it was trained with.");
         }
 
         string objectiveJson = JsonSerializer.Serialize(objective, JsonDefaults.Options);
         if (header.Objective != objectiveJson)
         {
-            throw new InvalidOperationException($"{path} was written for a different objective; resume with the objective it was trained with.\ncheckpoint: {header.Objective}\ncurrent:    {objectiveJson}");
+            throw new InvalidOperationException($"{path}: JSON header: expected the objective being resumed; the checkpoint was written for a different objective (checkpoint: {OneLine(header.Objective)}; current: {OneLine(objectiveJson)}); resume with the objective it was trained with.");
         }
 
         // Checked before anything is loaded: without a generator's state the run cannot continue exactly (checkpoints
@@ -136,19 +135,19 @@ internal sealed class TrainingCheckpoint
         if (missing.Length > 0)
         {
             throw new InvalidOperationException(
-                $"{path} lacks the state of the random generator(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} this trainer draws from (it was written by an older build or by another trainer), so the run cannot be resumed exactly; start it again.");
+                $"{path}: JSON header: lacks the state of the random generator(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} this trainer draws from (it was written by an older build or by another trainer), so the run cannot be resumed exactly; start it again.");
         }
 
         string[] extra = [.. header.Generators.Except(generators)];
         if (extra.Length > 0)
         {
             throw new InvalidOperationException(
-                $"{path} holds the state of the random generator(s) {string.Join(", ", extra.Select(n => $"'{n}'"))}, which this trainer does not have: it was written by another kind of trainer; resume it with the same model kind.");
+                $"{path}: JSON header: holds the state of the random generator(s) {string.Join(", ", extra.Select(n => $"'{n}'"))}, which this trainer does not have: it was written by another kind of trainer; resume it with the same model kind.");
         }
 
         if (header.OptimizerCount != optimizers.Count)
         {
-            throw new InvalidOperationException($"{path} holds {header.OptimizerCount} optimiser states; this trainer has {optimizers.Count}.");
+            throw new InvalidOperationException($"{path}: JSON header: holds {header.OptimizerCount} optimiser states; this trainer has {optimizers.Count}.");
         }
 
         try
@@ -176,11 +175,14 @@ internal sealed class TrainingCheckpoint
             header.State.ShuffleState = shuffle.clone();
             return new TrainingCheckpointContents(header.State, shuffle, noise, global, generatorStates, best);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or FormatException or IOException or OverflowException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{path}: the checkpoint's tensors are truncated or do not fit this model ({e.Message}).", e);
+            throw new InvalidDataException($"{path}: offset {stream.Position}: expected the checkpoint's tensors for this model; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (the file is truncated or corrupt).", e);
         }
     }
+
+    // The configurations are indented JSON; an error message is one line.
+    private static string OneLine(string json) => string.Join(' ', json.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     private sealed record TermStateEntry(int Term, string Key);
 

@@ -68,7 +68,8 @@ public sealed class TrainedAutoencoderTests
         File.Copy(other.File("weights.bin"), directory.File("weights.bin"), overwrite: true);
 
         var e = Assert.Throws<InvalidDataException>(() => TrainedAutoencoder.Load(directory.Path));
-        Assert.Contains("weights.bin: the weights do not fit the architecture", e.Message, StringComparison.Ordinal);
+        Assert.Contains("weights.bin: offset ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected the weights of the architecture in model.json", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class CodeIndex : IDisposable
     public const int FormatVersion = 1;
 
     private static readonly byte[] Magic = "AECODEIX"u8.ToArray();
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private BinaryCodes? _binary;
 
     /// <summary>An index of <paramref name="codes"/> [N, ...] (flattened to [N, d], float32, CPU; copied).</summary>
@@ -175,25 +176,46 @@ public sealed class CodeIndex : IDisposable
                 throw new DataFormatException(path, DataFormatException.AtOffset(8), $"expected index format version {FormatVersion}, found {version}; rebuild the index with this version of ae.");
             }
 
+            // Every header field is checked against the bytes the file really has before anything is allocated:
+            // a corrupt count or length must be refused, never trusted (an item count of 2^62 overflowed here).
             int dimensions = reader.ReadInt32();
+            if (dimensions < 1 || (long)dimensions * sizeof(float) > length)
+            {
+                throw new DataFormatException(path, DataFormatException.AtOffset(12), $"expected the number of values per code (at least 1, and at most what the {length}-byte file can hold), found {dimensions}; the header is corrupt.");
+            }
+
             long count = reader.ReadInt64();
             int flags = reader.ReadInt32();
+            if ((flags & ~3) != 0)
+            {
+                throw new DataFormatException(path, DataFormatException.AtOffset(24), $"expected flags 0 to 3 (1 = labels, 2 = ids), found {flags}; the header is corrupt.");
+            }
+
             int sourceLength = reader.ReadInt32();
-            if (dimensions < 1 || count < 0 || sourceLength < 0 || (flags & ~3) != 0)
+            long headerEnd = stream.Position;
+            if (sourceLength < 0 || sourceLength > length - headerEnd)
             {
-                throw new DataFormatException(path, DataFormatException.AtOffset(12), $"expected a positive dimension, a count, flags 0-3 and a source length; found {dimensions}, {count}, {flags}, {sourceLength}.");
+                throw new DataFormatException(path, DataFormatException.AtOffset(28), $"expected the byte length of the source text (0 to the {length - headerEnd} bytes left in the file), found {sourceLength}; the header is corrupt.");
             }
 
-            string source = Encoding.UTF8.GetString(reader.ReadBytes(sourceLength));
-            long codeBytes = count * dimensions * sizeof(float);
-            long needed = stream.Position + codeBytes + ((flags & 1) != 0 ? count * sizeof(long) : 0);
-            if (needed > length)
+            // Each item takes its code, its label when flagged and at least the 4-byte length of its id when flagged.
+            long itemBytes = ((long)dimensions * sizeof(float)) + ((flags & 1) != 0 ? sizeof(long) : 0) + ((flags & 2) != 0 ? sizeof(int) : 0);
+            long room = (length - headerEnd - sourceLength) / itemBytes;
+            if (count < 0 || count > room || count * dimensions > Array.MaxLength)
             {
-                throw new DataFormatException(path, DataFormatException.AtOffset(stream.Position), $"expected {count} codes of {dimensions} values ({needed} bytes at least), but the file has {length} bytes: it is truncated; rebuild it.");
+                throw new DataFormatException(path, DataFormatException.AtOffset(16), $"expected an item count from 0 to {Math.Min(room, Array.MaxLength / dimensions)} ({itemBytes} bytes each fit in the {length - headerEnd - sourceLength} bytes after the header), found {count}; the header is corrupt or the file is truncated.");
             }
 
+            string source = DecodeUtf8(reader.ReadBytes(sourceLength), path, headerEnd, "the source text");
             var values = new float[count * dimensions];
+            long codesStart = stream.Position;
             stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            int nonFinite = Array.FindIndex(values, v => !float.IsFinite(v));
+            if (nonFinite >= 0)
+            {
+                throw new DataFormatException(path, DataFormatException.AtOffset(codesStart + (4L * nonFinite)), $"expected finite code values, found {values[nonFinite]} (item {nonFinite / dimensions}, value {nonFinite % dimensions}); the index is corrupt.");
+            }
+
             long[]? labels = null;
             if ((flags & 1) != 0)
             {
@@ -220,7 +242,7 @@ public sealed class CodeIndex : IDisposable
                         throw new DataFormatException(path, DataFormatException.AtOffset(stream.Position), $"expected the id of item {i}, found a length of {size} that runs past the end; rebuild the index.");
                     }
 
-                    ids[i] = Encoding.UTF8.GetString(reader.ReadBytes(size));
+                    ids[i] = DecodeUtf8(reader.ReadBytes(size), path, stream.Position - size, $"the id of item {i}");
                 }
             }
 
@@ -236,6 +258,18 @@ public sealed class CodeIndex : IDisposable
         catch (EndOfStreamException e)
         {
             throw new DataFormatException(path, DataFormatException.AtOffset(stream.Position), "expected more bytes: the index is truncated; rebuild it.", e);
+        }
+    }
+
+    private static string DecodeUtf8(byte[] bytes, string path, long offset, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new DataFormatException(path, DataFormatException.AtOffset(offset), $"expected {what} in UTF-8, found invalid bytes; the index is corrupt.", e);
         }
     }
 

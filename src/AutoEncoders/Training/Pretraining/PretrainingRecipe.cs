@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoEncoders.Data;
 using AutoEncoders.Persistence;
 
@@ -26,40 +25,9 @@ public sealed record PretrainingRecipe
     /// <summary>Reads a recipe from a .json, .yaml or .yml file, with errors that name the file and field.</summary>
     public static PretrainingRecipe Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such pretraining recipe file.", path);
-        }
-
-        string text = File.ReadAllText(path);
-        bool yaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
-        string json = yaml ? YamlToJson.Convert(text, path)?.ToJsonString() ?? "null" : text;
-        PretrainingRecipe? recipe;
-        try
-        {
-            recipe = JsonSerializer.Deserialize<PretrainingRecipe>(json, JsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            string where = e.Path is { Length: > 0 } p ? $"field {p}" : $"line {e.LineNumber + 1}";
-            throw new InvalidDataException($"{path}: {where}: {e.Message}", e);
-        }
-
-        if (recipe is null)
-        {
-            throw new InvalidDataException($"{path}: expected a pretraining recipe object with a \"pretraining\" section.");
-        }
-
-        try
-        {
-            recipe.Pretraining.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
-
+        PretrainingRecipe recipe = JsonFile.Deserialize<PretrainingRecipe>(JsonFile.ReadJsonOrYaml(path, "pretraining recipe"), path);
+        JsonFile.CheckSection(path, "pretraining", recipe.Pretraining.Validate);
+        JsonFile.CheckSection(path, "data", recipe.Data.Validate);
         return recipe;
     }
 }
