@@ -163,26 +163,7 @@ internal static class TrainCommand
     /// </summary>
     internal static void CheckBeforeCreating(Recipe recipe, string source)
     {
-        try
-        {
-            recipe.Training.Validate();
-            recipe.Model.Validate();
-            recipe.Objective.Validate();
-            if (recipe.Data.TrainLimit is < 1)
-            {
-                throw new ArgumentException($"data.trainLimit must be at least 1 sample; found {recipe.Data.TrainLimit}.");
-            }
-
-            if (recipe.Data.TestLimit is < 1)
-            {
-                throw new ArgumentException($"data.testLimit must be at least 1 sample; found {recipe.Data.TestLimit}.");
-            }
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source}: {e.Message}", e);
-        }
-
+        recipe.Validate(source);
         TrainingMemoryCheck.Require(recipe.Model, recipe.Training, $"{source}: model");
     }
 
