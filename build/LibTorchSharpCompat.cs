@@ -7,8 +7,9 @@
 // This file finds such entries and marks them weak, but only when every dynamic symbol bound to the version is a
 // known marker of that kind, and only when the system's libstdc++ really lacks the version.
 //
-// Compiled twice: inline by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets), and into the
-// test project with ELF_PATCH_LOGIC_ONLY defined (no MSBuild task), which checks the ELF logic on the real files.
+// Compiled twice: inline by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets, also shipped in the
+// AutoEncoders package as buildTransitive), and into the ae tool with ELF_PATCH_LOGIC_ONLY defined (no MSBuild
+// task), which patches its own installed copy on first run; the tests check the ELF logic there on the real files.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -199,9 +200,18 @@ namespace AutoEncoders.Build
 
             if (weakened.Count > 0)
             {
-                string temporary = path + ".patching";
-                File.WriteAllBytes(temporary, image);
-                File.Replace(temporary, path, destinationBackupFileName: null);
+                // A name of its own, so that two processes patching at once (two first runs of the tool) never
+                // write into each other's file; the rename makes either result whole.
+                string temporary = path + "." + Guid.NewGuid().ToString("N") + ".patching";
+                try
+                {
+                    File.WriteAllBytes(temporary, image);
+                    File.Replace(temporary, path, destinationBackupFileName: null);
+                }
+                finally
+                {
+                    File.Delete(temporary);
+                }
             }
 
             return new PatchResult(weakened.Count > 0, weakened, alreadyWeak, unsatisfiable);

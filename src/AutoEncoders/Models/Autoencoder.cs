@@ -10,8 +10,10 @@ namespace AutoEncoders.Models;
 public abstract class Autoencoder : nn.Module<Tensor, AutoencoderOutput>
 {
     /// <summary>Creates the module with a name used in state dictionaries.</summary>
+    /// <exception cref="AutoEncoders.Runtime.TorchUnavailableException">libtorch cannot load here; the message says why.</exception>
+    // Loads libtorch first, so that a machine that cannot gets the one-sentence cause, not TorchSharp's.
     protected Autoencoder(string name)
-        : base(name)
+        : base(AutoEncoders.Runtime.TorchRuntime.Loaded(name))
     {
     }
 

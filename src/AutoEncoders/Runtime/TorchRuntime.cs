@@ -18,6 +18,9 @@ public static partial class TorchRuntime
     // the user set it; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix.
     private static readonly string? OneDnnIsaInForce = NativeEnvironment.SetDefault(OneDnnIsaVariable, "AVX");
     private static bool s_loaded;
+    // No static initialiser may touch torch: where libtorch cannot load, that would fail this type's initialisation
+    // with TorchSharp's message before EnsureLoaded could explain the cause.
+    private static torch.Device? s_device;
 
     /// <summary>
     /// The oneDNN instruction-set cap in force for this process (<see cref="OneDnnIsaVariable"/>): "AVX" unless
@@ -37,7 +40,11 @@ public static partial class TorchRuntime
     public static Random Random { get; private set; } = new();
 
     /// <summary>The device set by <see cref="Configure"/> (CPU until then).</summary>
-    public static torch.Device Device { get; private set; } = torch.CPU;
+    public static torch.Device Device
+    {
+        get => s_device ?? torch.CPU;
+        private set => s_device = value;
+    }
 
     /// <summary>The seed last applied, if any.</summary>
     public static int? Seed { get; private set; }
@@ -75,6 +82,13 @@ public static partial class TorchRuntime
                 torch.set_num_threads(threads);
             }
         }
+    }
+
+    /// <summary>Loads libtorch (see <see cref="EnsureLoaded"/>) and returns <paramref name="value"/>: for a base-constructor argument.</summary>
+    internal static T Loaded<T>(T value)
+    {
+        EnsureLoaded();
+        return value;
     }
 
     /// <summary>Loads libtorch and applies seed, threads and device.</summary>
@@ -171,7 +185,7 @@ public static partial class TorchRuntime
         {
             string needed = version.Groups["version"].Value;
             string provider = Path.GetFileName(version.Groups["provider"].Value);
-            return $"libtorch cannot load: {library} needs {needed} from {provider}, which this system lacks; build, test or publish through this repository (its build marks that requirement weak) or install a {provider} from GCC 13 or newer.";
+            return $"libtorch cannot load: {library} needs {needed} from {provider}, which this system lacks; build with the AutoEncoders package's compatibility step on (it marks that requirement weak; AeSkipLibTorchSharpCompat must not be true), run the ae tool once where it may write to its own folder, or install a {provider} from GCC 13 or newer.";
         }
 
         string firstLine = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? loaderMessage;
