@@ -13,7 +13,7 @@ namespace AutoEncoders.Tests.Cli;
 /// </summary>
 public sealed class ProcessReliabilityTests(ITestOutputHelper log)
 {
-    private const int Epochs = 12;
+    private const int Epochs = 20;
     private const int LongEpochs = 200;
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class ProcessReliabilityTests(ITestOutputHelper log)
 
         // Kill 1: a random moment after the first checkpoint.
         WaitFor(() => File.Exists(checkpoint) ? checkpoint : null, process);
-        Thread.Sleep(random.Next(0, 400));
+        Thread.Sleep(random.Next(0, 200));
         Assert.False(process.HasExited, "the run ended before the first kill; give it more epochs");
         process.KillHard();
         process.Dispose();
@@ -55,9 +55,12 @@ public sealed class ProcessReliabilityTests(ITestOutputHelper log)
         log.WriteLine($"kill 2 landed during a checkpoint write on try {tries}");
         Assert.NotEmpty(Directory.GetFiles(run, $".{RunDirectory.CheckpointFile}.*.tmp"));
 
-        // Kill 3: a random moment after a resume starts (loading, training or checkpointing).
+        // Kill 3: a random moment of training, shortly after the resumed run's first checkpoint (timed by progress,
+        // not by the clock, so that a fast machine does not finish the run first).
+        DateTime before = File.GetLastWriteTimeUtc(checkpoint);
         process = AeProcess.Start("train", "--resume", run, "--threads", "1", "--progress", "lines");
-        Thread.Sleep(random.Next(800, 2500));
+        WaitFor(() => File.GetLastWriteTimeUtc(checkpoint) > before ? checkpoint : null, process, pollMilliseconds: 1);
+        Thread.Sleep(random.Next(0, 100));
         bool killedWhileRunning = !process.HasExited;
         process.KillHard();
         process.Dispose();
