@@ -57,6 +57,13 @@ internal static class TrainCommand
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
+
+            // Overrides are checked first, each named by its option: the recipe is not to blame for them.
+            CheckOption(parse, epochs, v => v >= 1, "at least 1 epoch");
+            CheckOption(parse, batchSize, v => v >= 1, "at least 1 sample per batch");
+            CheckOption(parse, learningRate, v => v > 0 && double.IsFinite(v), "a positive finite learning rate");
+            CheckOption(parse, validationSplit, v => v is >= 0 and < 1, "a fraction in [0, 1)");
+            CheckOption(parse, trainLimit, v => v >= 1, "at least 1 sample");
             string? resumeDir = parse.GetValue(resume);
             RunDirectory? run = null;
             ExclusiveFileLock? runLock = null;
@@ -113,6 +120,7 @@ internal static class TrainCommand
                     runLock = run.Lock();
                 }
 
+                run.RemoveStaleTemporaries();
                 run.SaveRecipe(recipe);
                 try
                 {
@@ -120,7 +128,17 @@ internal static class TrainCommand
                 }
                 catch (InvalidOperationException e) when (e is NonFiniteLossException or NonFiniteParameterException)
                 {
-                    return Diverged(e, run, recipe, resumeDir is not null, parse.InvocationConfiguration.Error);
+                    bool kept = File.Exists(run.CheckpointPath);
+                    if (!kept)
+                    {
+                        // Diverged before any checkpoint (only a new run can): nothing worth keeping. The lock goes first.
+                        runLock?.Dispose();
+                        runLock = null;
+                        Directory.Delete(run.Path, recursive: true);
+                    }
+
+                    parse.InvocationConfiguration.Error.WriteLine(DivergedLine(e, run, recipe, kept));
+                    return AeApplication.Failure;
                 }
                 catch when (resumeDir is null && !File.Exists(run.CheckpointPath))
                 {
@@ -145,31 +163,21 @@ internal static class TrainCommand
     /// </summary>
     internal static void CheckBeforeCreating(Recipe recipe, string source)
     {
-        try
-        {
-            recipe.Training.Validate();
-            recipe.Model.Validate();
-            recipe.Objective.Validate();
-            if (recipe.Data.TrainLimit is < 1)
-            {
-                throw new ArgumentException($"data.trainLimit (--train-limit) must be at least 1 sample; found {recipe.Data.TrainLimit}.");
-            }
-
-            if (recipe.Data.TestLimit is < 1)
-            {
-                throw new ArgumentException($"data.testLimit must be at least 1 sample; found {recipe.Data.TestLimit}.");
-            }
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source}: {e.Message}", e);
-        }
-
+        recipe.Validate(source);
         TrainingMemoryCheck.Require(recipe.Model, recipe.Training, $"{source}: model");
     }
 
+    private static void CheckOption<T>(ParseResult parse, Option<T?> option, Func<T, bool> valid, string expected)
+        where T : struct, IFormattable
+    {
+        if (parse.GetValue(option) is T value && !valid(value))
+        {
+            throw new ArgumentException($"{option.Name}: expected {expected}; found {value.ToString(null, CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     // A run stopped by a NaN or infinite loss or weight: one line saying where, what, and what is left to resume.
-    private static int Diverged(InvalidOperationException e, RunDirectory run, Recipe recipe, bool resuming, TextWriter error)
+    private static string DivergedLine(InvalidOperationException e, RunDirectory run, Recipe recipe, bool kept)
     {
         string lower = (recipe.Training.Optimizer.LearningRate / 10).ToString("G3", CultureInfo.InvariantCulture);
         string what = e switch
@@ -179,21 +187,15 @@ internal static class TrainCommand
             NonFiniteParameterException weights => $"training stopped at epoch {weights.Epoch}: the weights '{weights.Parameter}' are NaN or infinite ({weights.When}); an update diverged and no model was saved",
             _ => e.Message,
         };
-        bool saved = e is NonFiniteLossException { CheckpointPath: not null };
-        if (saved || File.Exists(run.CheckpointPath))
+        if (!kept)
         {
-            string state = saved ? "the last good state (before that batch) is saved in" : "the last good checkpoint, from an earlier epoch, is";
-            error.WriteLine($"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.");
-            return AeApplication.Failure;
+            return $"error: {run.Path}: {what}; it failed before its first checkpoint, so nothing was kept. Start again with a lower learning rate (--lr {lower}) or gradientClipNorm.";
         }
 
-        if (!resuming)
-        {
-            Directory.Delete(run.Path, recursive: true);
-        }
-
-        error.WriteLine($"error: {run.Path}: {what}; it failed before its first checkpoint, so nothing was kept. Start again with a lower learning rate (--lr {lower}) or gradientClipNorm.");
-        return AeApplication.Failure;
+        string state = e is NonFiniteLossException { CheckpointPath: not null }
+            ? "the last good state (before that batch) is saved in"
+            : "the last good checkpoint, from an earlier epoch, is";
+        return $"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.";
     }
 
     private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)

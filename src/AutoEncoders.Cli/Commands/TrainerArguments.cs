@@ -22,13 +22,19 @@ internal sealed class TrainerArguments
 
     public Option<double> LearningRate { get; }
 
-    public TrainerOptions Read(ParseResult parse, int seed, CommonOptions common) => new()
+    /// <summary>The options, checked at once, so that a bad value is refused before data is loaded or anything is written.</summary>
+    public TrainerOptions Read(ParseResult parse, int seed, CommonOptions common)
     {
-        Epochs = parse.GetValue(Epochs),
-        BatchSize = parse.GetValue(BatchSize),
-        Seed = seed,
-        Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(LearningRate) },
-        Progress = ProgressMode.Lines,
-        Device = parse.GetValue(common.Device) ?? "cpu",
-    };
+        var options = new TrainerOptions
+        {
+            Epochs = parse.GetValue(Epochs),
+            BatchSize = parse.GetValue(BatchSize),
+            Seed = seed,
+            Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(LearningRate) },
+            Progress = ProgressMode.Lines,
+            Device = parse.GetValue(common.Device) ?? "cpu",
+        };
+        options.Validate();
+        return options;
+    }
 }

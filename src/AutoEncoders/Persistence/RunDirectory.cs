@@ -99,6 +99,25 @@ public sealed class RunDirectory
         return run;
     }
 
+    /// <summary>
+    /// Removes the temporary files that writes into the run folder left when their process was killed mid-write
+    /// (".NAME.PID.tmp", see <see cref="AtomicFile.RemoveStaleTemporaries"/>); call it while holding <see cref="Lock"/>.
+    /// </summary>
+    public int RemoveStaleTemporaries()
+    {
+        int removed = 0;
+        foreach (string target in Directory.EnumerateFiles(Path, ".*.tmp")
+            .Select(f => System.IO.Path.GetFileName(f))
+            .Where(f => f.Count(c => c == '.') >= 3)
+            .Select(f => f[1..f.LastIndexOf('.', f.Length - ".tmp".Length - 1)])
+            .Distinct(StringComparer.Ordinal))
+        {
+            removed += AtomicFile.RemoveStaleTemporaries(System.IO.Path.Combine(Path, target));
+        }
+
+        return removed;
+    }
+
     /// <summary>Writes the recipe.</summary>
     public void SaveRecipe(Recipe recipe)
     {

@@ -39,11 +39,17 @@ public sealed record Recipe
     public static Recipe Parse(string json, string source)
     {
         Recipe recipe = JsonFile.Deserialize<Recipe>(json, source);
-        JsonFile.CheckSection(source, "model", recipe.Model.Validate);
-        JsonFile.CheckSection(source, "objective", recipe.Objective.Validate);
-        JsonFile.CheckSection(source, "training", recipe.Training.Validate);
-        JsonFile.CheckSection(source, "data", recipe.Data.Validate);
+        recipe.Validate(source);
         return recipe;
+    }
+
+    /// <summary>Checks every section (e.g. after overrides), throwing <see cref="InvalidDataException"/> that reads `SOURCE: SECTION: WHAT`.</summary>
+    public void Validate(string source)
+    {
+        JsonFile.CheckSection(source, "model", Model.Validate);
+        JsonFile.CheckSection(source, "objective", Objective.Validate);
+        JsonFile.CheckSection(source, "training", Training.Validate);
+        JsonFile.CheckSection(source, "data", Data.Validate);
     }
 
     /// <summary>The recipe as indented JSON.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace AutoEncoders.Tests.Cli;
 
@@ -28,17 +29,23 @@ public sealed class AeProcess : IDisposable
     /// <summary>Starts `ae <paramref name="args"/>`.</summary>
     public static AeProcess Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // The dotnet running the tests where the test host says which; the CLI built next to this test assembly.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardErrorEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ae.dll"));
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }
+
+        // What the user sees: no AE_DEBUG stack traces inherited from the developer's shell; one OpenMP thread.
+        start.Environment["AE_DEBUG"] = null;
+        start.Environment["OMP_NUM_THREADS"] = "1";
 
         return new AeProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoEncoders.Applications.Search;
 using AutoEncoders.Persistence;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace AutoEncoders.Tests.Cli;
 
@@ -10,9 +11,9 @@ namespace AutoEncoders.Tests.Cli;
 /// same bytes, SIGTERM saves a checkpoint like Ctrl-C, a run is held by one process at a time, and concurrent appends
 /// to one index all land.
 /// </summary>
-public sealed class ProcessReliabilityTests
+public sealed class ProcessReliabilityTests(ITestOutputHelper log)
 {
-    private const int Epochs = 12;
+    private const int Epochs = 20;
     private const int LongEpochs = 200;
 
     [Fact]
@@ -32,14 +33,15 @@ public sealed class ProcessReliabilityTests
 
         // Kill 1: a random moment after the first checkpoint.
         WaitFor(() => File.Exists(checkpoint) ? checkpoint : null, process);
-        Thread.Sleep(random.Next(0, 400));
+        Thread.Sleep(random.Next(0, 200));
         Assert.False(process.HasExited, "the run ended before the first kill; give it more epochs");
         process.KillHard();
         process.Dispose();
 
         // Kill 2: the moment a checkpoint's temporary file appears, so that the write is cut short.
         int caughtMidWrite = 0;
-        for (int attempt = 0; attempt < 5 && caughtMidWrite == 0; attempt++)
+        int tries = 0;
+        for (; tries < 5 && caughtMidWrite == 0; tries++)
         {
             process = AeProcess.Start("train", "--resume", run, "--threads", "1", "--progress", "lines");
             string temporary = Path.Combine(run, $".{RunDirectory.CheckpointFile}.{process.Id}.tmp");
@@ -50,11 +52,15 @@ public sealed class ProcessReliabilityTests
         }
 
         Assert.True(caughtMidWrite == 1, "no kill landed during a checkpoint write in 5 tries");
+        log.WriteLine($"kill 2 landed during a checkpoint write on try {tries}");
         Assert.NotEmpty(Directory.GetFiles(run, $".{RunDirectory.CheckpointFile}.*.tmp"));
 
-        // Kill 3: a random moment after a resume starts (loading, training or checkpointing).
+        // Kill 3: a random moment of training, shortly after the resumed run's first checkpoint (timed by progress,
+        // not by the clock, so that a fast machine does not finish the run first).
+        DateTime before = File.GetLastWriteTimeUtc(checkpoint);
         process = AeProcess.Start("train", "--resume", run, "--threads", "1", "--progress", "lines");
-        Thread.Sleep(random.Next(800, 2500));
+        WaitFor(() => File.GetLastWriteTimeUtc(checkpoint) > before ? checkpoint : null, process, pollMilliseconds: 1);
+        Thread.Sleep(random.Next(0, 100));
         bool killedWhileRunning = !process.HasExited;
         process.KillHard();
         process.Dispose();
@@ -64,6 +70,7 @@ public sealed class ProcessReliabilityTests
         Assert.True(finished.ExitCode == 0, finished.Error + finished.Output);
         Assert.Equal(expected, File.ReadAllBytes(Path.Combine(run, "weights.bin")));
         Assert.Empty(Directory.GetFiles(run, ".*.tmp"));
+        log.WriteLine($"{finished.Output.Split('\n').Count(l => l.StartsWith("epoch ", StringComparison.Ordinal))} epochs in the final resume; weights.bin {expected.Length} bytes, identical");
     }
 
     [Fact]
@@ -132,6 +139,7 @@ public sealed class ProcessReliabilityTests
         }
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"40 appends took {clock.Elapsed}");
+        log.WriteLine($"20 pairs: {final.Count} items in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]

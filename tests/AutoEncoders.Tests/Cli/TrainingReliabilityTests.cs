@@ -70,13 +70,14 @@ public sealed class TrainingReliabilityTests
         Assert.True(train.ExitCode == 0, train.Error);
         string run = Directory.GetDirectories(directory.File("runs")).Single();
 
-        // A run saved with NaN weights by an older version: its codes are NaN, so PCA of them (linalg.eigh) fails.
+        // Weights finite but huge, as a run near divergence leaves them: the codes overflow to infinity, so the
+        // PCA of the latent-space picture (linalg.eigh of a NaN covariance) fails. (NaN weights are refused on load.)
         using (TrainedAutoencoder trained = TrainedAutoencoder.Load(run))
         {
             using var noGrad = TorchSharp.torch.no_grad();
             foreach (TorchSharp.Modules.Parameter p in trained.Model.parameters())
             {
-                p.fill_(double.NaN);
+                p.fill_(3e38);
             }
 
             trained.Save(run);
@@ -89,15 +90,16 @@ public sealed class TrainingReliabilityTests
     }
 
     [Theory]
-    [InlineData("--epochs", "-1", "training.epochs must be at least 1")]
-    [InlineData("--epochs", "0", "training.epochs must be at least 1")]
-    [InlineData("--lr", "NaN", "optimizer.learningRate must be a positive finite number")]
-    [InlineData("--lr", "Infinity", "optimizer.learningRate must be a positive finite number")]
-    [InlineData("--batch-size", "0", "training.batchSize must be at least 1")]
-    [InlineData("--validation-split", "2", "training.validationSplit must lie in [0, 1)")]
-    [InlineData("--validation-split", "NaN", "training.validationSplit must lie in [0, 1)")]
-    [InlineData("--train-limit", "0", "data.trainLimit (--train-limit) must be at least 1")]
-    public void Every_option_is_refused_before_a_run_folder_is_created(string option, string value, string expected)
+    [InlineData("--epochs", "-1", "expected at least 1 epoch; found -1.")]
+    [InlineData("--epochs", "0", "expected at least 1 epoch; found 0.")]
+    [InlineData("--lr", "NaN", "expected a finite number, found NaN.")]
+    [InlineData("--lr", "Infinity", "expected a finite number, found Infinity.")]
+    [InlineData("--lr", "-0.1", "expected a positive finite learning rate; found -0.1.")]
+    [InlineData("--batch-size", "0", "expected at least 1 sample per batch; found 0.")]
+    [InlineData("--validation-split", "2", "expected a fraction in [0, 1); found 2.")]
+    [InlineData("--validation-split", "NaN", "expected a finite number, found NaN.")]
+    [InlineData("--train-limit", "0", "expected at least 1 sample; found 0.")]
+    public void Every_option_is_refused_naming_it_before_a_run_folder_is_created(string option, string value, string expected)
     {
         using var directory = new TempDirectory();
         string recipe = TinyRecipe(directory, "refused", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
@@ -105,8 +107,25 @@ public sealed class TrainingReliabilityTests
         CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), option, value, "--threads", "1");
 
         Assert.Equal(1, train.ExitCode);
-        Assert.StartsWith($"error: {recipe}: {expected}", SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.StartsWith($"error: {option}: {expected}", SingleErrorLine(train), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a refused option");
+    }
+
+    [Theory]
+    [InlineData("\"epochs\": 0, \"batchSize\": 20", "training.epochs must be at least 1; found 0.")]
+    [InlineData("\"epochs\": 1, \"batchSize\": 0", "training.batchSize must be at least 1; found 0.")]
+    [InlineData("\"epochs\": 1, \"batchSize\": 20, \"validationSplit\": 1.5", "training.validationSplit must lie in [0, 1); found 1.5.")]
+    public void Every_recipe_training_field_is_refused_before_a_run_folder_is_created(string training, string expected)
+    {
+        using var directory = new TempDirectory();
+        string recipe = TinyRecipe(directory, "refused", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"epochs\": 1, \"batchSize\": 20", training, StringComparison.Ordinal));
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1");
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.EndsWith(expected, SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a refused field");
     }
 
     [Theory]
@@ -120,7 +139,7 @@ public sealed class TrainingReliabilityTests
         CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1");
 
         Assert.Equal(1, train.ExitCode);
-        Assert.Contains($"data.trainLimit (--train-limit) must be at least 1 sample; found {limit}", SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.Equal($"error: {recipe}: data: trainLimit must be at least 1 sample (leave it out for all); found {limit}.", SingleErrorLine(train));
         Assert.False(Directory.Exists(directory.File("runs")));
     }
 
@@ -190,6 +209,8 @@ public sealed class TrainingReliabilityTests
         int gone = DeadProcessId();
         string leftover = Path.Combine(run, $".{RunDirectory.CheckpointFile}.{gone}.tmp");
         File.WriteAllBytes(leftover, new byte[1000]);
+        string leftoverWeights = Path.Combine(run, $".weights.bin.{gone}.tmp");
+        File.WriteAllBytes(leftoverWeights, new byte[1000]);
 
         // While another holder has the run, a resume is refused and touches nothing.
         string recipeBefore = File.ReadAllText(Path.Combine(run, RunDirectory.RecipeFile));
@@ -205,6 +226,7 @@ public sealed class TrainingReliabilityTests
         CliRun resumed = CliRun.Of("train", "--resume", run, "--epochs", "2", "--threads", "1", "--progress", "silent");
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.False(File.Exists(leftover), "the leftover temporary must be removed on resume");
+        Assert.False(File.Exists(leftoverWeights), "leftovers of the run's other files go too");
         Assert.Empty(Directory.GetFiles(run, ".*.tmp"));
     }
 

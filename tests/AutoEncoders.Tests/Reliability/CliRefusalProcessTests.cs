@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using AutoEncoders.Applications.Search;
 using AutoEncoders.Data;
+using AutoEncoders.Tests.Cli;
 using SkiaSharp;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -145,33 +145,10 @@ public sealed class CliRefusalProcessTests(ITestOutputHelper output) : IDisposab
         return path;
     }
 
-    // `dotnet ae.dll`: the CLI built next to this test assembly (the test project references it).
+    // `dotnet ae.dll` in its own process (see AeProcess).
     private static (int Code, string Output, string Error) RunAe(string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ae.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["AE_DEBUG"] = null;
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, stdout.Result, "timed out after 120 s");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        CliRun run = AeProcess.Run(120, args);
+        return (run.ExitCode, run.Output, run.Error);
     }
 }
