@@ -40,12 +40,12 @@ internal static class DetectCommand
         var layers = new Option<string>("--layers") { Description = "Hidden layer sizes down to the code; the input size is prepended (e.g. 16,4 or 256,32).", DefaultValueFactory = _ => "16,4" };
         var training = new TrainerArguments("Passes over the normal training data.", 30, "Samples per mini-batch.", 64, 1e-3);
         var holdOut = new ThresholdHoldOut("Share of normal data held out to set the threshold.");
-        var percentile = new Option<double?>("--percentile") { Description = "Threshold = this percentile of held-out normal scores (default 99)." };
-        var fpr = new Option<double?>("--fpr") { Description = "Threshold such that this share of held-out normal samples is flagged (instead of --percentile)." };
+        var thresholds = new ThresholdOptions();
         var command = new Command("fit", "Train a dense autoencoder on normal data and set the anomaly threshold on held-out normal data.")
         {
-            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction, percentile, fpr,
+            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction,
         };
+        thresholds.AddTo(command);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -56,10 +56,7 @@ internal static class DetectCommand
             string directory = parse.GetValue(output)!;
             double fraction = holdOut.Read(parse);
 
-            if (parse.GetValue(percentile) is not null && parse.GetValue(fpr) is not null)
-            {
-                throw new ArgumentException("Give either --percentile or --fpr, not both.");
-            }
+            thresholds.Validate(parse);
 
             using var scope = torch.NewDisposeScope();
             Tensor normal;
@@ -132,24 +129,15 @@ internal static class DetectCommand
             }
 
             var detector = new ReconstructionAnomalyDetector(model);
-            string rule;
-            if (parse.GetValue(fpr) is double rate)
-            {
-                detector.CalibrateFalsePositiveRate(validation, rate);
-                rule = string.Create(CultureInfo.InvariantCulture, $"false-positive rate {rate} on {validationCount} held-out normal samples");
-            }
-            else
-            {
-                double p = parse.GetValue(percentile) ?? 99;
-                detector.CalibratePercentile(validation, p);
-                rule = string.Create(CultureInfo.InvariantCulture, $"percentile {p} of {validationCount} held-out normal scores");
-            }
+            ChosenThreshold chosen = thresholds.Choose(parse, detector.Score(trainSet.Features), detector.Score(validation));
+            detector.Threshold = chosen.Value;
+            string rule = chosen.Rule;
 
             var trained = new TrainedAutoencoder(model, new ModelManifest { Model = config, Objective = objective, Training = options }, history);
             trained.Save(directory);
             normalizer?.Save(Path.Combine(directory, DetectorFile.NormalizerFileName));
             (settings with { Threshold = detector.Threshold!.Value, Rule = rule }).Save(directory);
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threshold {detector.Threshold:G5} ({rule})"));
+            stdout.WriteLine($"threshold {chosen}");
             stdout.WriteLine($"saved    {directory}");
             return 0;
         });
