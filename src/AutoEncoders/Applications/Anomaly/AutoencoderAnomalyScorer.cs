@@ -74,13 +74,7 @@ public sealed class AutoencoderAnomalyScorer
             return;
         }
 
-        Tensor rows = trainingRows;
-        if (rows.shape[0] > MaxReferenceRows)
-        {
-            using var generator = new Generator((ulong)seed);
-            rows = rows.index_select(0, torch.randperm(rows.shape[0], generator: generator).narrow(0, 0, MaxReferenceRows));
-        }
-
+        Tensor rows = BaselineScores.ReferenceRows(trainingRows, seed);
         DisposeReferences();
         foreach (Autoencoder member in Members)
         {
