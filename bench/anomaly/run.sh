@@ -91,7 +91,7 @@ echo "[4/4] report"
   echo "# Anomaly detection on real tables: ours against scikit-learn"
   echo
   echo "Written by \`bash bench/anomaly/run.sh\` (started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC'))."
-  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores visible; ours at AE_THREADS=$AE_THREADS"
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc --all) cores; ours at AE_THREADS=$AE_THREADS"
   echo "(the scale runs at 1 thread), scikit-learn $($py -c 'import sklearn; print(sklearn.__version__)') with OMP_NUM_THREADS=$OMP_NUM_THREADS."
   echo "Load: before \`${load_before#*,  }\`; after \`$(uptime | sed 's/.*load/load/')\` (the machine was shared; timings are noisy)."
   echo
