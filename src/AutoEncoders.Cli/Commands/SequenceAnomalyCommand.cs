@@ -47,6 +47,7 @@ internal static class SequenceAnomalyCommand
         var codeSize = new Option<int?>("--code-size") { Description = "Code size (default clamp(L/8, 4, 32) for L = steps x channels)." };
         var epochs = new Option<int?>("--epochs") { Description = "Most passes (default: enough for 3,000 optimiser steps, 1,000 recurrent; early stopping usually ends sooner)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Series per mini-batch (default clamp(N/8, 8, 256))." };
+        var noise = new Option<double>("--noise") { Description = "Denoising: Gaussian noise of this standard deviation on the normalised training inputs (0: none)." };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without a lower held-out loss (the best weights are kept).", DefaultValueFactory = _ => 30 };
         var holdOut = new ThresholdHoldOut("Share of the training series held out for early stopping and the threshold.");
@@ -57,7 +58,7 @@ internal static class SequenceAnomalyCommand
         var command = new Command("fit", "Train a sequence detector (dense, LSTM or GRU autoencoder), set its threshold and write the detector folder.")
         {
             train, recording, normalClass, unsupervised, channels, window, stride, timeColumn, labelColumn, kind, score, neighbours, aggregation,
-            hidden, codeSize, epochs, batchSize, learningRate, patience, holdOut.Fraction, output, test, scores,
+            hidden, codeSize, epochs, batchSize, noise, learningRate, patience, holdOut.Fraction, output, test, scores,
         };
         thresholds.AddTo(command);
         common.AddTo(command);
@@ -79,6 +80,7 @@ internal static class SequenceAnomalyCommand
                 CodeSize = parse.GetValue(codeSize),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
+                Noise = parse.GetValue(noise),
                 LearningRate = parse.GetValue(learningRate),
                 Patience = parse.GetValue(patience),
                 ValidationFraction = holdOut.Read(parse),

@@ -24,7 +24,7 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         string folder = _temp.File("det");
 
         CliRun fit = CliRun.Of(
-            "sequence-anomaly", "fit", "--train", train, "--test", test, "--normal-class", "1", "--epochs", "60", "--fpr", "0.05",
+            "sequence-anomaly", "fit", "--train", train, "--test", test, "--normal-class", "1", "--fpr", "0.05", "--score", "combined",
             "--seed", "3", "-o", folder, "--scores", _temp.File("fit-scores.csv"));
 
         Assert.True(fit.ExitCode == 0, fit.Error);

@@ -4,6 +4,7 @@ using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
 using AutoEncoders.Objectives;
+using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
 using TorchSharp;
@@ -152,7 +153,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
                 Progress = progress,
             };
             TrainingHistory history;
-            using (var trainer = new Trainer(model, new Objective(), trainerOptions))
+            using (var trainer = new Trainer(model, new Objective { Corruption = resolved.Noise > 0 ? new GaussianNoise { Factor = resolved.Noise, Clip = false } : null }, trainerOptions))
             {
                 history = trainer.Fit(trainSet, validationSet);
             }

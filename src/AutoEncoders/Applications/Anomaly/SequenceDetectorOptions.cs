@@ -33,6 +33,9 @@ public sealed record SequenceDetectorOptions
     /// <summary>Most passes over the training series; null: from the data (early stopping usually ends sooner).</summary>
     public int? Epochs { get; init; }
 
+    /// <summary>Standard deviation of Gaussian noise added to the (normalised) training inputs, 0 for none (a denoising autoencoder).</summary>
+    public double Noise { get; init; }
+
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
@@ -93,6 +96,11 @@ public sealed record SequenceDetectorOptions
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"learning rate must be positive and finite; found {LearningRate}."));
+        }
+
+        if (Noise is < 0 or > 10 || double.IsNaN(Noise))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"noise must lie in [0, 10] (standard deviations of the normalised values); found {Noise}."));
         }
 
         if (ValidationFraction is not (> 0 and < 1))
