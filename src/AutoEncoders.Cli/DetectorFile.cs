@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AutoEncoders.Applications.Anomaly;
 using AutoEncoders.Persistence;
 
 namespace AutoEncoders.Cli;
@@ -6,7 +7,8 @@ namespace AutoEncoders.Cli;
 /// <summary>
 /// What `ae detect fit` saves next to the model (<c>detector.json</c>) so `ae detect score` treats new data exactly
 /// like the training data: the data kind, the feature columns in order, the label column and normal class, the
-/// held-out anomaly class of image data, the normaliser file, and the threshold with the rule that set it.
+/// held-out anomaly class of image data, the normaliser file, the detector kind and score with each member's score
+/// standardisation, and the threshold with the rule that set it.
 /// </summary>
 internal sealed record DetectorFile
 {
@@ -34,6 +36,22 @@ internal sealed record DetectorFile
     public long? AnomalyClass { get; init; }
 
     public string? Normalizer { get; init; }
+
+    /// <summary>The false-positive rate the threshold implies on the held-out normal rows at fit time.</summary>
+    public double? ImpliedFalsePositiveRate { get; init; }
+
+    /// <summary>dense, denoising, vae or ensemble; absent in folders written before detector kinds (one dense model at the root).</summary>
+    public string? Detector { get; init; }
+
+    /// <summary>combined, reconstruction or latent-knn; absent means reconstruction.</summary>
+    public string? Score { get; init; }
+
+    public int? Neighbours { get; init; }
+
+    /// <summary>Members in member-0, member-1, ...; absent for the single model at the root of an older folder.</summary>
+    public int? Members { get; init; }
+
+    public IReadOnlyList<ScoreStandardization>? Standardizations { get; init; }
 
     public void Save(string directory) => AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 

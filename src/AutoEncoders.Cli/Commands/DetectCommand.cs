@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AutoEncoders.Applications.Anomaly;
 using AutoEncoders.Data;
+using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Objectives;
@@ -32,34 +33,42 @@ internal static class DetectCommand
         var data = new DataArguments();
         var table = new Option<string?>("--table") { Description = "A CSV table (header row; numbers) to learn normal rows from, instead of image data." };
         var labelColumn = new Option<string?>("--label-column") { Description = "Table: the column saying which rows are normal (see --normal-class); not a feature." };
-        var normalClass = new Option<string?>("--normal-class") { Description = "Table: the label of normal rows; only those are trained on." };
+        var normalClass = new Option<string?>("--normal-class") { Description = "Table: the label of normal rows; only those are trained on. Without it every row is trained on (unsupervised mode: some rows may be anomalies; pair with --contamination)." };
         var ignore = new Option<string?>("--ignore") { Description = "Table: comma-separated columns that are not features (ids, timestamps)." };
-        var normalize = new Option<string>("--normalize") { Description = "Table: z-score, min-max or none (fitted on the training rows, saved with the model).", DefaultValueFactory = _ => "z-score" };
+        var normalize = new Option<string>("--normalize") { Description = "Table: z-score, min-max or none (fitted on the training rows, saved with the model). A constant column is only centred.", DefaultValueFactory = _ => "z-score" };
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class held out as the anomaly (not trained on)." };
-        var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (model, normalizer.json, detector.json).", Required = true };
-        var layers = new Option<string>("--layers") { Description = "Hidden layer sizes down to the code; the input size is prepended (e.g. 16,4 or 256,32).", DefaultValueFactory = _ => "16,4" };
-        var training = new TrainerArguments("Passes over the normal training data.", 30, "Samples per mini-batch.", 64, 1e-3);
-        var holdOut = new ThresholdHoldOut("Share of normal data held out to set the threshold.");
-        var percentile = new Option<double?>("--percentile") { Description = "Threshold = this percentile of held-out normal scores (default 99)." };
-        var fpr = new Option<double?>("--fpr") { Description = "Threshold such that this share of held-out normal samples is flagged (instead of --percentile)." };
-        var command = new Command("fit", "Train a dense autoencoder on normal data and set the anomaly threshold on held-out normal data.")
+        var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (members, codes, normalizer.json, detector.json).", Required = true };
+        var kind = new Option<string>("--kind") { Description = "dense, denoising, vae (scored by reconstruction probability) or ensemble (5 dense members).", DefaultValueFactory = _ => "dense" };
+        var scoreKind = new Option<string>("--score") { Description = "combined (reconstruction error and latent k-NN distance, each standardised on held-out normal rows, averaged), reconstruction, or latent-knn.", DefaultValueFactory = _ => "combined" };
+        var layers = new Option<string?>("--layers") { Description = "Hidden layer sizes down to the code (e.g. 16,4); default sized from the data (hidden clamp(2D,16,128), code clamp(D/2,2,16))." };
+        var training = new TrainerArguments("Passes over the normal training data (0: sized from the data for about 3,000 steps, 10 to 200, early stopping on held-out rows).", 0, "Rows per mini-batch (0: N/100 rounded to a power of two, 32 to 512).", 0, 1e-3);
+        var holdOut = new ThresholdHoldOut("Share of normal data held out for early stopping, score standardisation and the threshold.");
+        var thresholds = new ThresholdOptions();
+        var command = new Command("fit", "Train autoencoder(s) on normal data; score by reconstruction error and latent neighbour distance; set the anomaly threshold without labels.")
         {
-            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction, percentile, fpr,
+            table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, kind, scoreKind, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction,
         };
+        thresholds.AddTo(command);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
-            common.ConfigureRuntime(parse, defaultSeed: 1);
             int seed = parse.GetValue(common.Seed) ?? 1;
             string directory = parse.GetValue(output)!;
             double fraction = holdOut.Read(parse);
-
-            if (parse.GetValue(percentile) is not null && parse.GetValue(fpr) is not null)
+            thresholds.Validate(parse);
+            DetectorKind detectorKind = ParseKind(parse.GetValue(kind));
+            AnomalyScoreKind score = ParseScore(parse.GetValue(scoreKind));
+            int[]? hidden = parse.GetValue(layers) is string text ? [.. SplitList(text).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
+                ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected positive integers such as 16,4."))] : null;
+            if (parse.GetValue(training.Epochs) < 0 || parse.GetValue(training.BatchSize) < 0)
             {
-                throw new ArgumentException("Give either --percentile or --fpr, not both.");
+                throw new ArgumentException("--epochs and --batch-size must be positive (or 0 for the size rule).");
             }
+
+            DetectorFolder.CheckWritable(directory);
+            common.ConfigureRuntime(parse, defaultSeed: 1);
 
             using var scope = torch.NewDisposeScope();
             Tensor normal;
@@ -95,7 +104,14 @@ internal static class DetectCommand
                     NormalClass = normalName,
                     Normalizer = normalizer?.Kind,
                 };
-                stdout.WriteLine($"data     {tablePath}: {raw.RowCount} rows, {raw.ColumnCount} feature columns; {normal.shape[0]} normal rows; normalisation {normalizer?.Kind ?? "none"}");
+                string mode = normalName is null ? "all rows trained on (unsupervised: some may be anomalies)" : $"{normal.shape[0]} normal rows";
+                stdout.WriteLine($"data     {tablePath}: {raw.RowCount} rows, {raw.ColumnCount} feature columns; {mode}; normalisation {normalizer?.Kind ?? "none"}");
+                double[] spread = Doubles(normalRaw.amax([0]) - normalRaw.amin([0]));
+                string[] constant = [.. raw.ColumnNames.Where((_, c) => spread[c] == 0)];
+                if (constant.Length > 0)
+                {
+                    stdout.WriteLine($"note     constant on the training rows (centred, not scaled; any other value scores as unusual): {string.Join(", ", constant)}");
+                }
             }
             else
             {
@@ -113,44 +129,90 @@ internal static class DetectCommand
             }
 
             using TensorDataset trainSet = ThresholdHoldOut.Split(normal, fraction, seed, "normal", count => $"{count} normal samples", out Tensor validation);
-            long validationCount = validation.shape[0];
-            int[] hidden = [.. SplitList(parse.GetValue(layers)).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
-                ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected positive integers such as 16,4."))];
-            var config = new DenseAutoencoderConfig
+            if (validation.shape[0] < 2)
             {
-                Layers = [(int)normal.shape[1], .. hidden],
-                OutputActivation = isTable ? Activation.Linear : Activation.Sigmoid,
+                throw new ArgumentException($"{normal.shape[0]} normal samples are too few: at least two must be held out to standardise the scores; give more rows or a larger --validation-fraction.");
+            }
+
+            int width = (int)normal.shape[1];
+            DetectorSizing sizing = DetectorSizing.For(trainSet.Count, width);
+            sizing = sizing with
+            {
+                Hidden = hidden ?? sizing.Hidden,
+                Epochs = parse.GetValue(training.Epochs) is int e and > 0 ? e : sizing.Epochs,
+                BatchSize = parse.GetValue(training.BatchSize) is int b and > 0 ? b : sizing.BatchSize,
             };
-            var objective = new Objective { Reconstruction = new MeanSquaredError() };
-            using Autoencoder model = config.Build();
-            TrainerOptions options = training.Read(parse, seed, common);
-            stdout.WriteLine($"model    dense {string.Join('-', config.Layers)}; {model.ParameterCount:N0} parameters; train on {trainSet.Count}, {validationCount} held out for the threshold");
-            TrainingHistory history;
-            using (var trainer = new Trainer(model, objective, options))
+            TrainerOptions options = training.Read(parse, seed, common) with
             {
-                history = trainer.Fit(trainSet);
+                Epochs = sizing.Epochs,
+                BatchSize = sizing.BatchSize,
+                Progress = ProgressMode.Silent,
+                EarlyStopping = new EarlyStoppingOptions { Patience = 10 },
+            };
+            IReadOnlyList<DetectorMember> plan = DetectorMember.Plan(detectorKind, width, sizing.Hidden, isTable, seed);
+            stdout.WriteLine($"model    {KindName(detectorKind)}, {plan.Count} member{(plan.Count == 1 ? "" : "s")}, {sizing}; score {ScoreName(score)}; train on {trainSet.Count}, {validation.shape[0]} held out");
+            using var validationSet = new TensorDataset(validation, name: "held-out normal");
+            var trained = new List<TrainedAutoencoder>();
+            try
+            {
+                foreach ((DetectorMember member, int m) in plan.Select((member, m) => (member, m)))
+                {
+                    Autoencoder model = member.Config.Build();
+                    TrainerOptions memberOptions = options with { Seed = member.Seed };
+                    TrainingHistory history;
+                    using (var trainer = new Trainer(model, member.Objective, memberOptions))
+                    {
+                        history = trainer.Fit(trainSet, validationSet);
+                    }
+
+                    trained.Add(new TrainedAutoencoder(model, new ModelManifest { Model = member.Config, Objective = member.Objective, Training = memberOptions }, history));
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"member   {m + 1}/{plan.Count}: {member.Describe()}, {model.ParameterCount:N0} parameters; {history.Epochs.Count} epochs, {history.StopReason ?? "ran all epochs"}"));
+                }
+
+                // Neighbours are searched among at most MaxReferenceRows training rows (a seeded sample); the
+                // contamination quantile is taken over the same rows, each left out of its own neighbours.
+                var scorer = new AutoencoderAnomalyScorer([.. trained.Select(t => t.Model)], score);
+                Tensor reference = BaselineScores.ReferenceRows(trainSet.Features, seed);
+                scorer.SetReference(reference, seed);
+                scorer.Standardize(validation);
+                ChosenThreshold chosen = thresholds.Choose(parse, scorer.Score(reference, rowsAreReference: true), scorer.Score(validation));
+                settings = settings with
+                {
+                    Threshold = chosen.Value,
+                    Rule = chosen.Rule,
+                    ImpliedFalsePositiveRate = chosen.ImpliedFalsePositiveRate,
+                    Detector = KindName(detectorKind),
+                    Score = ScoreName(score),
+                    Neighbours = scorer.Neighbours,
+                    Members = trained.Count,
+                    Standardizations = scorer.Standardizations,
+                };
+                DetectorFolder.Write(directory, staging =>
+                {
+                    for (int m = 0; m < trained.Count; m++)
+                    {
+                        trained[m].Save(Path.Combine(staging, DetectorFolder.MemberName(m)));
+                        if (m < scorer.ReferenceCodes.Count)
+                        {
+                            NpyFile.Write(Path.Combine(staging, DetectorFolder.CodesName(m)), scorer.ReferenceCodes[m]);
+                        }
+                    }
+
+                    NpyFile.Write(Path.Combine(staging, DetectorFolder.BaselineRowsName), reference);
+                    normalizer?.Save(Path.Combine(staging, DetectorFile.NormalizerFileName));
+                    settings.Save(staging);
+                });
+                stdout.WriteLine($"threshold {chosen}");
+                stdout.WriteLine($"saved    {directory}");
+            }
+            finally
+            {
+                foreach (TrainedAutoencoder t in trained)
+                {
+                    t.Dispose();
+                }
             }
 
-            var detector = new ReconstructionAnomalyDetector(model);
-            string rule;
-            if (parse.GetValue(fpr) is double rate)
-            {
-                detector.CalibrateFalsePositiveRate(validation, rate);
-                rule = string.Create(CultureInfo.InvariantCulture, $"false-positive rate {rate} on {validationCount} held-out normal samples");
-            }
-            else
-            {
-                double p = parse.GetValue(percentile) ?? 99;
-                detector.CalibratePercentile(validation, p);
-                rule = string.Create(CultureInfo.InvariantCulture, $"percentile {p} of {validationCount} held-out normal scores");
-            }
-
-            var trained = new TrainedAutoencoder(model, new ModelManifest { Model = config, Objective = objective, Training = options }, history);
-            trained.Save(directory);
-            normalizer?.Save(Path.Combine(directory, DetectorFile.NormalizerFileName));
-            (settings with { Threshold = detector.Threshold!.Value, Rule = rule }).Save(directory);
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threshold {detector.Threshold:G5} ({rule})"));
-            stdout.WriteLine($"saved    {directory}");
             return 0;
         });
         return command;
@@ -164,7 +226,7 @@ internal static class DetectCommand
         var table = new Option<string?>("--table") { Description = "A CSV table to score (the same columns the detector was fitted on; the label column, when present, is used to evaluate)." };
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class that counts as the anomaly when evaluating (default: the one held out at fit)." };
         var scores = new Option<string?>("--scores") { Description = "Write each sample's score, label, flag (and per-feature errors for tables) to this CSV." };
-        var command = new Command("score", "Score new data by reconstruction error; with labels, report precision, recall, F1, ROC-AUC and PR-AUC.") { directory, table, anomalyClass, scores };
+        var command = new Command("score", "Score new data; with labels, report precision, recall, F1, ROC-AUC and PR-AUC beside the PCA and exact 5-NN baselines.") { directory, table, anomalyClass, scores };
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -173,15 +235,17 @@ internal static class DetectCommand
             common.ConfigureRuntime(parse, defaultSeed: 0);
             string folder = parse.GetValue(directory)!;
             DetectorFile settings = DetectorFile.Load(folder);
-            using TrainedAutoencoder trained = TrainedAutoencoder.Load(folder);
-            var detector = new ReconstructionAnomalyDetector(trained.Model) { Threshold = settings.Threshold };
+            using DetectorFolder loaded = DetectorFolder.Load(folder, settings);
+            AutoencoderAnomalyScorer scorer = loaded.Scorer;
             using var scope = torch.NewDisposeScope();
             Tensor samples;
             bool[]? isAnomaly = null;
             IReadOnlyList<string>? featureNames = null;
+            string source;
             if (settings.Kind == DetectorFile.Table)
             {
                 string tablePath = parse.GetValue(table) ?? throw new ArgumentException($"{folder} is a table detector: give the rows to score with --table FILE.csv.");
+                source = tablePath;
                 IReadOnlyList<string> header = CsvTable.ReadHeader(tablePath);
                 CheckColumns(tablePath, header, settings, folder);
                 bool labelled = settings.LabelColumn is not null && header.Contains(settings.LabelColumn, StringComparer.Ordinal);
@@ -192,12 +256,13 @@ internal static class DetectCommand
                 featureNames = normalizer?.Columns ?? raw.ColumnNames;
                 if (labelled && settings.NormalClass is string normal)
                 {
-                    isAnomaly = [.. NormalRows(raw, normal, tablePath).Select(n => !n)];
+                    isAnomaly = [.. NormalRows(raw, normal, tablePath, requireNormal: false).Select(n => !n)];
                 }
             }
             else
             {
                 using TensorDataset images = data.Load(parse, common.DatasetOptions(parse, stdout), null);
+                source = images.Name;
                 samples = images.Features.reshape(images.Count, -1).clone();
                 long? anomaly = parse.GetValue(anomalyClass) ?? settings.AnomalyClass;
                 if (anomaly is long c && images.Labels is not null)
@@ -206,15 +271,28 @@ internal static class DetectCommand
                 }
             }
 
-            Tensor features = detector.FeatureScores(samples);
-            double[] score = ReconstructionAnomalyDetector.Totals(features);
+            double[] score = scorer.Score(samples);
+            Tensor features = scorer.FeatureErrors(samples);
             bool[] flagged = [.. score.Select(s => s > settings.Threshold)];
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored   {score.Length} samples; {flagged.Count(f => f)} above the threshold {settings.Threshold:G5} ({settings.Rule})"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored   {score.Length} samples with {settings.Detector ?? "dense"} ({settings.Score ?? "reconstruction"}); {flagged.Count(f => f)} above the threshold {settings.Threshold:G5} ({settings.Rule})"));
             if (isAnomaly is not null)
             {
-                AnomalyDetectionReport report = detector.EvaluateScores(score, isAnomaly);
-                stdout.WriteLine($"labels   {isAnomaly.Count(a => a)} anomalies, {isAnomaly.Count(a => !a)} normal");
-                stdout.WriteLine($"result   {report}");
+                int anomalies = isAnomaly.Count(a => a);
+                stdout.WriteLine($"labels   {anomalies} anomalies, {isAnomaly.Length - anomalies} normal");
+                if (anomalies == 0 || anomalies == isAnomaly.Length)
+                {
+                    stdout.WriteLine($"note     {source}: column '{settings.LabelColumn}': every row is {(anomalies == 0 ? "normal" : "an anomaly")}; ROC-AUC and PR-AUC need both classes, so nothing is evaluated");
+                }
+                else
+                {
+                    AnomalyDetectionReport report = AnomalyThreshold.Report(settings.Threshold, score, isAnomaly);
+                    stdout.WriteLine($"result   {report}");
+                    foreach ((string name, double[] baseline) in loaded.BaselineRows is Tensor rows ? BaselineScores.Compute(rows, samples) : [])
+                    {
+                        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"baseline {name}: ROC-AUC {BinaryClassificationMetrics.RocAuc(baseline, isAnomaly):F3}, PR-AUC {BinaryClassificationMetrics.AveragePrecision(baseline, isAnomaly):F3}"));
+                    }
+                }
             }
 
             if (parse.GetValue(scores) is string path)
@@ -227,6 +305,37 @@ internal static class DetectCommand
         });
         return command;
     }
+
+    private static DetectorKind ParseKind(string? text) => text switch
+    {
+        "dense" => DetectorKind.Dense,
+        "denoising" => DetectorKind.Denoising,
+        "vae" => DetectorKind.Variational,
+        "ensemble" => DetectorKind.Ensemble,
+        _ => throw new ArgumentException($"--kind: '{text}' is not known; expected dense, denoising, vae or ensemble."),
+    };
+
+    private static string KindName(DetectorKind kind) => kind switch
+    {
+        DetectorKind.Variational => "vae",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private static AnomalyScoreKind ParseScore(string? text) => text switch
+    {
+        "combined" => AnomalyScoreKind.Combined,
+        "reconstruction" => AnomalyScoreKind.Reconstruction,
+        "latent-knn" => AnomalyScoreKind.LatentNeighbours,
+        _ => throw new ArgumentException($"--score: '{text}' is not known; expected combined, reconstruction or latent-knn."),
+    };
+
+    internal static string ScoreName(AnomalyScoreKind score) => score switch
+    {
+        AnomalyScoreKind.LatentNeighbours => "latent-knn",
+        _ => score.ToString().ToLowerInvariant(),
+    };
+
+    internal static AnomalyScoreKind ScoreFromName(string? name) => name is null ? AnomalyScoreKind.Reconstruction : ParseScore(name);
 
     // Unknown or missing feature columns are refused here, naming the file and each column, before any scoring.
     private static void CheckColumns(string path, IReadOnlyList<string> header, DetectorFile settings, string folder)
@@ -251,7 +360,7 @@ internal static class DetectCommand
             $"{(notFeatures.Count == 0 ? "" : $" (and reads past {string.Join(", ", notFeatures)})")}; score a table with exactly those columns.");
     }
 
-    private static bool[] NormalRows(CsvTable table, string? normalClass, string path)
+    private static bool[] NormalRows(CsvTable table, string? normalClass, string path, bool requireNormal = true)
     {
         if (normalClass is null)
         {
@@ -264,7 +373,7 @@ internal static class DetectCommand
         }
 
         bool[] normal = [.. table.Labels.Select(l => l >= 0 && l < table.ClassNames.Count && table.ClassNames[(int)l] == normalClass)];
-        if (!normal.Any(n => n))
+        if (requireNormal && !normal.Any(n => n))
         {
             throw new ArgumentException($"{path}: no row has the normal class '{normalClass}' in column '{table.LabelColumn}'; found {string.Join(", ", table.ClassNames.Select(c => $"'{c}'"))}.");
         }

@@ -50,6 +50,128 @@ public sealed class DetectCommandTests : IDisposable
         Assert.Contains($"{fewer}: header: missing column 'ratio'", missing.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("dense", "combined")]
+    [InlineData("denoising", "combined")]
+    [InlineData("vae", "reconstruction")]
+    [InlineData("ensemble", "combined")]
+    [InlineData("dense", "reconstruction")]
+    public void Each_detector_kind_fits_scores_and_reports_the_pca_and_knn_baselines(string kind, string score)
+    {
+        string train = _temp.Write("train.csv", Table(new Random(1), normal: 300, anomalies: 0));
+        string test = _temp.Write("test.csv", Table(new Random(2), normal: 150, anomalies: 15));
+        string detector = _temp.File($"detector-{kind}-{score}");
+
+        CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id",
+            "--kind", kind, "--score", score, "--epochs", "40", "--layers", "16,2", "--seed", "2", "--threads", "1", "-o", detector);
+
+        Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
+        int members = kind == "ensemble" ? 5 : 1;
+        Assert.Contains($"model    {kind}, {members} member{(members == 1 ? "" : "s")}, 16-2, up to 40 epochs, batch 32; score {score}", fit.Output, StringComparison.Ordinal);
+        for (int m = 0; m < members; m++)
+        {
+            Assert.True(File.Exists(Path.Combine(detector, $"member-{m}", "weights.bin")));
+            Assert.Equal(score != "reconstruction", File.Exists(Path.Combine(detector, $"codes-{m}.npy")));
+        }
+
+        CliRun scored = CliRun.Of("detect", "score", detector, "--table", test, "--threads", "1");
+        Assert.True(scored.ExitCode == 0, scored.Error + scored.Output);
+        Assert.Contains($"with {kind} ({score})", scored.Output, StringComparison.Ordinal);
+        Assert.True(Auc(scored.Output, "result ") > (kind == "vae" ? 0.8 : 0.9), scored.Output);
+        Assert.Matches(@"baseline PCA, \d of 4 components \(90% of the variance\): ROC-AUC [01]\.\d{3}, PR-AUC", scored.Output);
+        Assert.Contains("baseline exact 5-NN mean distance to 240 training rows: ROC-AUC", scored.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsupervised_fit_with_contamination_flags_that_share_of_the_training_rows_and_reports_the_implied_rate()
+    {
+        // No labels used: all 330 rows are trained on, the last 30 of them anomalies (9 %).
+        string train = _temp.Write("train.csv", Table(new Random(1), normal: 300, anomalies: 30));
+        string detector = _temp.File("detector");
+
+        CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--ignore", "id,kind", "--contamination", "0.1",
+            "--epochs", "30", "--seed", "4", "--threads", "1", "-o", detector);
+
+        Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
+        Assert.Contains("all rows trained on (unsupervised: some may be anomalies)", fit.Output, StringComparison.Ordinal);
+        Assert.Contains("(contamination 0.1: the 90th percentile of 264 training scores); implied false-positive rate", fit.Output, StringComparison.Ordinal);
+        double implied = double.Parse(Regex.Match(fit.Output, @"implied false-positive rate ([\d.]+)% on 66 held-out normal samples").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(implied, 3, 25); // about 10 % of the 66 held-out rows score above the training rows' 90th percentile
+
+        string scores = _temp.File("scores.csv");
+        CliRun score = CliRun.Of("detect", "score", detector, "--table", train, "--scores", scores, "--threads", "1");
+        Assert.True(score.ExitCode == 0, score.Error);
+        bool[] flagged = [.. File.ReadLines(scores).Skip(1).Select(line => line.Split(',')[2] == "1")];
+        // 10 % of the 264 training rows score above the threshold by construction, leaving each row out of its own
+        // neighbours; scored again as new rows they are their own nearest code, so somewhat fewer are flagged.
+        Assert.InRange(flagged.Count(f => f), 15, 45);
+        Assert.True(flagged.Skip(300).Count(f => f) >= 0.3 * flagged.Count(f => f), score.Output); // the planted anomalies are 9 % of the rows, at least 30 % of the flags
+    }
+
+    [Fact]
+    public void Bad_input_is_refused_in_one_line_and_leaves_no_detector_folder()
+    {
+        string good = Table(new Random(1), normal: 100, anomalies: 0);
+        string[] lines = good.Split('\n');
+        lines[5] = string.Join(',', lines[5].Split(',').Select((cell, c) => c == 2 ? "NaN" : cell));
+        string nan = _temp.Write("nan.csv", string.Join('\n', lines));
+        string detector = _temp.File("detector");
+
+        CliRun refused = CliRun.Of("detect", "fit", "--table", nan, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "-o", detector);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"error: {nan}: line 6", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("expected a finite float32 number, found 'NaN'", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(detector));
+
+        string train = _temp.Write("train.csv", good);
+        CliRun noNormal = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "ok", "--ignore", "id", "-o", detector);
+        Assert.Equal(1, noNormal.ExitCode);
+        Assert.Contains("no row has the normal class 'ok' in column 'kind'; found 'normal'", noNormal.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(detector));
+
+        CliRun both = CliRun.Of("detect", "fit", "--table", train, "--contamination", "0.1", "--fpr", "0.01", "-o", detector);
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("Give one of --percentile, --fpr and --contamination, not several.", both.Error, StringComparison.Ordinal);
+        CliRun range = CliRun.Of("detect", "fit", "--table", train, "--contamination", "0.7", "-o", detector);
+        Assert.Contains("--contamination must lie in (0, 0.5]; found 0.7.", range.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(detector));
+
+        string occupied = _temp.File("occupied");
+        Directory.CreateDirectory(occupied);
+        File.WriteAllText(Path.Combine(occupied, "notes.txt"), "mine");
+        CliRun notDetector = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--ignore", "id", "-o", occupied);
+        Assert.Equal(1, notDetector.ExitCode);
+        Assert.Contains("exists, is not empty and is not a detector folder", notDetector.Error, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(occupied).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_constant_column_is_centred_and_noted_and_a_single_class_label_is_scored_without_evaluation()
+    {
+        // "offset" is constant on the training rows; a test row that moves it must score as the most unusual.
+        string Constant(string table, Func<int, string> value) => string.Join('\n', table.TrimEnd('\n').Split('\n')
+            .Select((line, i) => i == 0 ? line : string.Join(',', line.Split(',').Select((cell, c) => c == 4 ? value(i) : cell)))) + "\n";
+        string train = _temp.Write("train.csv", Constant(Table(new Random(1), normal: 200, anomalies: 0), _ => "100"));
+        string test = _temp.Write("test.csv", Constant(Table(new Random(2), normal: 50, anomalies: 0), i => i == 7 ? "105" : "100"));
+        string detector = _temp.File("detector");
+
+        CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "--epochs", "20", "--threads", "1", "-o", detector);
+        Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
+        Assert.Contains("note     constant on the training rows (centred, not scaled; any other value scores as unusual): offset", fit.Output, StringComparison.Ordinal);
+
+        string scores = _temp.File("scores.csv");
+        CliRun score = CliRun.Of("detect", "score", detector, "--table", test, "--scores", scores, "--threads", "1");
+        Assert.True(score.ExitCode == 0, score.Error + score.Output);
+        Assert.Contains($"note     {test}: column 'kind': every row is normal; ROC-AUC and PR-AUC need both classes, so nothing is evaluated", score.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("result", score.Output, StringComparison.Ordinal);
+        double[] values = [.. File.ReadLines(scores).Skip(1).Select(line => double.Parse(line.Split(',')[1], CultureInfo.InvariantCulture))];
+        Assert.Equal(6, Array.IndexOf(values, values.Max())); // data row 7 is index 6
+    }
+
+    private static double Auc(string output, string prefix) =>
+        double.Parse(Regex.Match(output, prefix + @".*ROC-AUC (\d\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
     // Four columns on very different scales driven by two factors; anomalies break the relation between them.
     private static string Table(Random random, int normal, int anomalies)
     {
