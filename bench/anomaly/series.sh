@@ -48,7 +48,7 @@ echo "| --- | ---: | ---: |"
 echo "| ours: \`ae sequence-anomaly fit\` defaults, seeds 1-3 (mean ± sd) | $(printf '%s\n' "$scores" | stats 2) | $(printf '%s\n' "$scores" | stats 3) |"
 printf '%s\n' "$peers" | while IFS=$'\t' read -r name roc pr; do echo "| scikit-learn $name | $roc | $pr |"; done
 echo
-echo "Per seed (the detector's model, then the library's own PCA (as many components as the code) and k-NN baselines, fitted on all 69 normal training beats):"
+echo "Per seed (the detector's model, then the library's own PCA (90% of the variance) and exact 5-NN baselines, fitted on all 69 normal training beats):"
 echo
 printf '%s' "$rows" | while IFS='|' read -r head model own; do
   set -- $head

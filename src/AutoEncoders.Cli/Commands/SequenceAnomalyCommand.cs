@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AutoEncoders.Applications.Anomaly;
-using AutoEncoders.Applications.Search;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Persistence;
@@ -87,6 +86,7 @@ internal static class SequenceAnomalyCommand
                 Seed = parse.GetValue(common.Seed) ?? 1,
             };
             options.Validate();
+            CheckWritable(directory);
 
             // Everything the user gave is read and checked before training, so bad input writes nothing.
             (SequenceAnomalyData data, Func<string, SequenceAnomalyData> readTest, SequenceDetectorFile layout) = Input(parse, train, recording, channels, window, stride, timeColumn, labelColumn, normal, isUnsupervised);
@@ -119,7 +119,7 @@ internal static class SequenceAnomalyCommand
 
             if (testData is not null)
             {
-                Report(stdout, detector, testData, testAnomalies, parse.GetValue(scores), trainSeries, used);
+                Report(stdout, detector, testData, testAnomalies, parse.GetValue(scores), trainSeries);
             }
 
             SequenceDetectorFile settings = layout with
@@ -127,7 +127,7 @@ internal static class SequenceAnomalyCommand
                 Rule = threshold.Rule,
                 NormalClass = isUnsupervised ? null : normal,
             };
-            SaveFolder(directory, dir => detector.Save(dir, detector.Describe() with
+            DetectorFolder.Write(directory, dir => detector.Save(dir, detector.Describe() with
             {
                 Input = settings.Input,
                 Stride = settings.Stride,
@@ -276,7 +276,7 @@ internal static class SequenceAnomalyCommand
         return (data.Windows?.StepScores(windows) ?? windows, windows);
     }
 
-    private static void Report(TextWriter stdout, SequenceAnomalyDetector detector, SequenceAnomalyData test, bool[]? anomalies, string? scoresPath, Tensor trainSeries, SequenceDetectorOptions used)
+    private static void Report(TextWriter stdout, SequenceAnomalyDetector detector, SequenceAnomalyData test, bool[]? anomalies, string? scoresPath, Tensor trainSeries)
     {
         (double[] itemScores, _) = ItemScores(detector, test);
         stdout.WriteLine($"test     {test.Path}: {test.Series.shape[0]} {test.Noun}{(anomalies is null ? ", unlabelled" : $", {anomalies.Count(a => a)} anomalies of {anomalies.Length}{(test.Windows is null ? "" : " steps")}")}");
@@ -284,15 +284,9 @@ internal static class SequenceAnomalyCommand
         {
             stdout.WriteLine($"result   {detector.EvaluateScores(itemScores, anomalies)}");
 
-            // The baselines see the same normalised training series and score the same test items.
+            // The baselines (as `ae detect` reports them) see the same normalised training series and score the same test items.
             using var scope = torch.NewDisposeScope();
-            Tensor reference = detector.Normalize(trainSeries), queries = detector.Normalize(test.Series);
-            int components = Math.Min(used.CodeSize!.Value, (int)Math.Min(reference.shape[0], reference.shape[1]));
-            using var pca = PrincipalComponentAnalysis.Fit(reference, components);
-            double[] pcaScores = (queries - pca.Reconstruct(queries)).square().mean([1]).to_type(ScalarType.Float64).data<double>().ToArray();
-            int k = Math.Min(used.Neighbours, (int)reference.shape[0]);
-            double[] knnScores = [.. ExactSearch.Search(reference, queries, k).Distances.Select(d => d.Average(v => (double)v))];
-            foreach ((string name, double[] values) in new[] { ($"PCA-{components} reconstruction", pcaScores), ($"{k}-NN distance", knnScores) })
+            foreach ((string name, double[] values) in BaselineScores.Compute(detector.Normalize(trainSeries), detector.Normalize(test.Series)))
             {
                 double[] perItem = test.Windows?.StepScores(values) ?? values;
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -335,27 +329,12 @@ internal static class SequenceAnomalyCommand
     private static string Quote(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\n\r") < 0 ? cell : $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    // The folder appears whole or not at all: written beside the target, then moved into place (replacing an old one).
-    private static void SaveFolder(string directory, Action<string> write)
+    // A folder that exists, is not empty and holds no sequence detector is refused: fit replaces the folder whole.
+    private static void CheckWritable(string directory)
     {
-        string full = Path.GetFullPath(directory);
-        string staging = $"{full.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Environment.ProcessId}";
-        try
+        if (File.Exists(directory) || (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !File.Exists(Path.Combine(directory, SequenceDetectorFile.FileName))))
         {
-            write(staging);
-            if (Directory.Exists(full))
-            {
-                Directory.Delete(full, recursive: true);
-            }
-
-            Directory.Move(staging, full);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
+            throw new ArgumentException($"{directory}: exists and is not a sequence detector folder; choose a new --out (a detector folder is replaced whole).");
         }
     }
 }

@@ -30,8 +30,8 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         Assert.True(fit.ExitCode == 0, fit.Error);
         Assert.Contains("112 series of 32 steps x 1 channel(s); training on 100, normal (class 1)", fit.Output, StringComparison.Ordinal);
         Assert.Contains("(false-positive rate 0.05 on 20 held-out normal samples); implied false-positive rate", fit.Output, StringComparison.Ordinal);
-        Assert.Matches(@"baseline PCA-4 reconstruction: ROC-AUC \d\.\d{3}", fit.Output);
-        Assert.Matches(@"baseline 5-NN distance: ROC-AUC \d\.\d{3}", fit.Output);
+        Assert.Matches(@"baseline PCA, \d+ of 32 components \(90% of the variance\): ROC-AUC \d\.\d{3}", fit.Output);
+        Assert.Matches(@"baseline exact 5-NN mean distance to 100 training rows: ROC-AUC \d\.\d{3}", fit.Output);
         Assert.True(Auc(fit.Output) > 0.9, fit.Output);
         Assert.True(File.Exists(Path.Combine(folder, "sequence-detector.json")));
         Assert.True(File.Exists(Path.Combine(folder, "reference-codes.npy")));
@@ -131,6 +131,13 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
 
         AssertRefused(CliRun.Of("sequence-anomaly", "fit", "--train", train, "-o", folder), "error: Give --normal-class C to train on the normal series only, or --unsupervised");
         AssertRefused(CliRun.Of("sequence-anomaly", "fit", "--train", train, "--normal-class", "1", "--contamination", "0.7", "-o", folder), "error: --contamination must lie in (0, 0.5]");
+
+        // A non-empty folder that holds no detector is never replaced.
+        string other = _temp.Write("notes/keep.txt", "mine");
+        CliRun occupied = CliRun.Of("sequence-anomaly", "fit", "--train", train, "--normal-class", "1", "-o", Path.GetDirectoryName(other)!);
+        Assert.Equal(1, occupied.ExitCode);
+        Assert.Contains("exists and is not a sequence detector folder", occupied.Error, StringComparison.Ordinal);
+        Assert.Equal("mine", File.ReadAllText(other));
 
         void AssertRefused(CliRun run, string expectedStart)
         {

@@ -114,7 +114,7 @@ public static class AnomalyThreshold
     }
 
     /// <summary>Precision, recall, F1 at <paramref name="threshold"/>, ROC-AUC and PR-AUC of <paramref name="scores"/> against labels (true = anomaly).</summary>
-    internal static AnomalyDetectionReport Report(double threshold, IReadOnlyList<double> scores, IReadOnlyList<bool> isAnomaly) => new(
+    public static AnomalyDetectionReport Report(double threshold, IReadOnlyList<double> scores, IReadOnlyList<bool> isAnomaly) => new(
         threshold,
         BinaryClassificationMetrics.AtThreshold(scores, isAnomaly, threshold),
         BinaryClassificationMetrics.RocAuc(scores, isAnomaly),
