@@ -136,19 +136,12 @@ internal static class DetectCommand
 
             int width = (int)normal.shape[1];
             DetectorSizing sizing = DetectorSizing.For(trainSet.Count, width);
-            sizing = sizing with
+            TrainerOptions options = training.Read(parse, seed, common, (sizing.Epochs, sizing.BatchSize)) with
             {
-                Hidden = hidden ?? sizing.Hidden,
-                Epochs = parse.GetValue(training.Epochs) is int e and > 0 ? e : sizing.Epochs,
-                BatchSize = parse.GetValue(training.BatchSize) is int b and > 0 ? b : sizing.BatchSize,
-            };
-            TrainerOptions options = training.Read(parse, seed, common) with
-            {
-                Epochs = sizing.Epochs,
-                BatchSize = sizing.BatchSize,
                 Progress = ProgressMode.Silent,
                 EarlyStopping = new EarlyStoppingOptions { Patience = 10 },
             };
+            sizing = sizing with { Hidden = hidden ?? sizing.Hidden, Epochs = options.Epochs, BatchSize = options.BatchSize };
             IReadOnlyList<DetectorMember> plan = DetectorMember.Plan(detectorKind, width, sizing.Hidden, isTable, seed);
             stdout.WriteLine($"model    {KindName(detectorKind)}, {plan.Count} member{(plan.Count == 1 ? "" : "s")}, {sizing}; score {ScoreName(score)}; train on {trainSet.Count}, {validation.shape[0]} held out");
             using var validationSet = new TensorDataset(validation, name: "held-out normal");

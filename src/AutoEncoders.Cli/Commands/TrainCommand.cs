@@ -114,6 +114,9 @@ internal static class TrainCommand
 
                 // Everything is checked before the run folder is created or its recipe rewritten.
                 CheckBeforeCreating(recipe, source);
+
+                // Threads, seed and device (a CUDA device on a CPU build is refused here), before anything is created.
+                common.ConfigureRuntime(parse, recipe.Training.Seed);
                 if (run is null)
                 {
                     run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
@@ -200,7 +203,6 @@ internal static class TrainCommand
 
     private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
     {
-        common.ConfigureRuntime(parse, recipe.Training.Seed);
         DatasetOptions dataOptions = common.DatasetOptions(parse, stdout);
         using TensorDataset train = DataSourceLoader.Load(recipe.Data, DatasetSplit.Train, dataOptions);
         stdout.WriteLine($"run      {run.Path}");

@@ -22,13 +22,25 @@ internal sealed class TrainerArguments
 
     public Option<double> LearningRate { get; }
 
-    /// <summary>The options, checked at once, so that a bad value is refused before data is loaded or anything is written.</summary>
-    public TrainerOptions Read(ParseResult parse, int seed, CommonOptions common)
+    /// <summary>
+    /// The options, checked at once, so that a bad value is refused before anything is written. A command whose
+    /// --epochs and --batch-size default to 0, "sized from the data", passes the sizes it chose as
+    /// <paramref name="sized"/>: a 0 takes them, any other value is the user's and is checked as given.
+    /// </summary>
+    public TrainerOptions Read(ParseResult parse, int seed, CommonOptions common, (int Epochs, int BatchSize)? sized = null)
     {
+        int epochs = parse.GetValue(Epochs);
+        int batchSize = parse.GetValue(BatchSize);
+        if (sized is (int sizedEpochs, int sizedBatchSize))
+        {
+            epochs = epochs == 0 ? sizedEpochs : epochs;
+            batchSize = batchSize == 0 ? sizedBatchSize : batchSize;
+        }
+
         var options = new TrainerOptions
         {
-            Epochs = parse.GetValue(Epochs),
-            BatchSize = parse.GetValue(BatchSize),
+            Epochs = epochs,
+            BatchSize = batchSize,
             Seed = seed,
             Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(LearningRate) },
             Progress = ProgressMode.Lines,

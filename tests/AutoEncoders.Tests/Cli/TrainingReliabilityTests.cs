@@ -92,12 +92,12 @@ public sealed class TrainingReliabilityTests
     [Theory]
     [InlineData("--epochs", "-1", "expected at least 1 epoch; found -1.")]
     [InlineData("--epochs", "0", "expected at least 1 epoch; found 0.")]
-    [InlineData("--lr", "NaN", "expected a finite number, found NaN.")]
-    [InlineData("--lr", "Infinity", "expected a finite number, found Infinity.")]
+    [InlineData("--lr", "NaN", "expected a positive finite learning rate; found ")]
+    [InlineData("--lr", "Infinity", "expected a positive finite learning rate; found ")]
     [InlineData("--lr", "-0.1", "expected a positive finite learning rate; found -0.1.")]
     [InlineData("--batch-size", "0", "expected at least 1 sample per batch; found 0.")]
     [InlineData("--validation-split", "2", "expected a fraction in [0, 1); found 2.")]
-    [InlineData("--validation-split", "NaN", "expected a finite number, found NaN.")]
+    [InlineData("--validation-split", "NaN", "expected a fraction in [0, 1); found ")]
     [InlineData("--train-limit", "0", "expected at least 1 sample; found 0.")]
     public void Every_option_is_refused_naming_it_before_a_run_folder_is_created(string option, string value, string expected)
     {
@@ -109,6 +109,19 @@ public sealed class TrainingReliabilityTests
         Assert.Equal(1, train.ExitCode);
         Assert.StartsWith($"error: {option}: {expected}", SingleErrorLine(train), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a refused option");
+    }
+
+    [Fact]
+    public void A_cuda_device_on_the_cpu_build_is_refused_before_a_run_folder_is_created()
+    {
+        using var directory = new TempDirectory();
+        string recipe = TinyRecipe(directory, "cuda", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--device", "cuda", "--threads", "1");
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("no CUDA device is available", SingleErrorLine(train), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.File("runs")), "nothing may be created for a device that is not there");
     }
 
     [Theory]
@@ -139,7 +152,7 @@ public sealed class TrainingReliabilityTests
         CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1");
 
         Assert.Equal(1, train.ExitCode);
-        Assert.Equal($"error: {recipe}: data: trainLimit must be at least 1 sample (leave it out for all); found {limit}.", SingleErrorLine(train));
+        Assert.Equal($"error: {recipe}: data: data.trainLimit (--train-limit) must be at least 1 sample; found {limit}.", SingleErrorLine(train));
         Assert.False(Directory.Exists(directory.File("runs")));
     }
 
