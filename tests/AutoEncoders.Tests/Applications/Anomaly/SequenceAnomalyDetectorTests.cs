@@ -65,14 +65,15 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
     {
         // ECG200: 55 normal training beats of 96 steps after the hold-out.
         SequenceDetectorOptions ecg = new SequenceDetectorOptions().Resolve(55, 96, 1);
-        Assert.Equal((48, 12, 8, 429), (ecg.HiddenSize, ecg.CodeSize, ecg.BatchSize, ecg.Epochs));
+        Assert.Equal((48, 6, 8, 429, 5), (ecg.HiddenSize, ecg.CodeSize, ecg.BatchSize, ecg.Epochs, ecg.Smoothing));
 
         // A long three-channel recording cut into 20,000 windows of 64 steps.
         SequenceDetectorOptions windows = new SequenceDetectorOptions().Resolve(20_000, 64, 3);
-        Assert.Equal((96, 24, 256, 38), (windows.HiddenSize, windows.CodeSize, windows.BatchSize, windows.Epochs));
+        Assert.Equal((96, 12, 256, 38, 3), (windows.HiddenSize, windows.CodeSize, windows.BatchSize, windows.Epochs, windows.Smoothing));
 
         SequenceDetectorOptions lstm = new SequenceDetectorOptions { Kind = SequenceDetectorKind.Lstm, HiddenSize = 20 }.Resolve(55, 96, 1);
-        Assert.Equal((20, 12, 143), (lstm.HiddenSize, lstm.CodeSize, lstm.Epochs));
+        Assert.Equal((20, 12, 143, 5), (lstm.HiddenSize, lstm.CodeSize, lstm.Epochs, lstm.Smoothing));
+        Assert.Equal(1, new SequenceDetectorOptions().Resolve(55, 39, 1).Smoothing);
         Assert.Contains("validation fraction", Assert.Throws<ArgumentException>(() => new SequenceDetectorOptions { ValidationFraction = 1 }.Validate()).Message, StringComparison.Ordinal);
     }
 
@@ -83,7 +84,7 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
         using var generator = new Generator(9);
         using Tensor normal = SineWaves.Normal(60, 16, generator);
         using Tensor anomalies = SineWaves.Anomalous(8, 16, generator);
-        SequenceDetectorFit fit = SequenceAnomalyDetector.Train(normal, new SequenceDetectorOptions { Score = SequenceScore.Combined, Epochs = 30, Seed = 4 });
+        SequenceDetectorFit fit = SequenceAnomalyDetector.Train(normal, new SequenceDetectorOptions { Score = SequenceScore.Combined, Smoothing = 3, Epochs = 30, Seed = 4 });
         using SequenceAnomalyDetector detector = fit.Detector;
         ChosenThreshold threshold = AnomalyThreshold.Choose(fit.TrainingScores, fit.HeldOutScores, contamination: 0.1);
         detector.Threshold = threshold.Value;
@@ -94,7 +95,7 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
         using (loaded)
         {
             Assert.Equal(detector.Score(anomalies), loaded.Score(anomalies));
-            Assert.Equal(SequenceScore.Combined, settings.Score);
+            Assert.Equal((SequenceScore.Combined, 3), (settings.Score, settings.Smoothing));
             Assert.Equal(threshold.Value, loaded.Threshold);
             Assert.StartsWith("contamination 0.1", settings.Rule, StringComparison.Ordinal);
         }
