@@ -1,9 +1,12 @@
 using AutoEncoders.Applications.Anomaly;
 using AutoEncoders.Evaluation;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
 using AutoEncoders.Runtime;
 using AutoEncoders.Tests.Models.Sequence;
 using TorchSharp;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace AutoEncoders.Tests.Applications.Anomaly;
 
@@ -75,6 +78,34 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
         Assert.Equal((20, 12, 143, 5), (lstm.HiddenSize, lstm.CodeSize, lstm.Epochs, lstm.Smoothing));
         Assert.Equal(1, new SequenceDetectorOptions().Resolve(55, 39, 1).Smoothing);
         Assert.Contains("validation fraction", Assert.Throws<ArgumentException>(() => new SequenceDetectorOptions { ValidationFraction = 1 }.Validate()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Smoothing_averages_the_residual_over_neighbouring_steps_before_squaring()
+    {
+        TorchRuntime.EnsureLoaded();
+
+        // A dense model with every weight zero reconstructs 0, so the residual is the series itself.
+        using Autoencoder model = new DenseAutoencoderConfig { Layers = [8, 4, 2], OutputActivation = Activation.Linear }.Build();
+        using (torch.no_grad())
+        {
+            foreach (Parameter p in model.parameters())
+            {
+                p.zero_();
+            }
+        }
+
+        model.eval();
+        using var detector = new SequenceAnomalyDetector(model, length: 8, channels: 1);
+        using Tensor series = torch.tensor(new float[] { 0, 0, 0, 3, 0, 0, 0, 6 }).reshape(1, 8, 1);
+        using Tensor raw = detector.StepScores(series);
+        Assert.Equal([0, 0, 0, 9, 0, 0, 0, 36], raw.data<float>().ToArray());
+
+        // Centred 3-step mean; at the ends, the mean of the steps inside the series (6 / 2 = 3 at the last step).
+        detector.Smoothing = 3;
+        using Tensor smoothed = detector.StepScores(series);
+        Assert.Equal([0, 0, 1, 1, 1, 0, 4, 9], smoothed.data<float>().Select(v => MathF.Round(v, 4)).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => detector.Smoothing = 0);
     }
 
     [Fact]
