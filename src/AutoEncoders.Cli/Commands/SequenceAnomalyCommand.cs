@@ -42,6 +42,7 @@ internal static class SequenceAnomalyCommand
         var score = new Option<SequenceScore>("--score") { Description = "reconstruction, neighbours (distance to the k nearest training codes) or combined.", DefaultValueFactory = _ => SequenceScore.Reconstruction };
         var neighbours = new Option<int>("--neighbours") { Description = "k of the latent-space score.", DefaultValueFactory = _ => 5 };
         var aggregation = new Option<StepErrorAggregation>("--aggregation") { Description = "Reconstruction score from step errors: mean or max.", DefaultValueFactory = _ => StepErrorAggregation.Mean };
+        var smoothing = new Option<int?>("--smoothing") { Description = "Steps of the moving average over the residual before it is squared (1: none; default from the window)." };
         var hidden = new Option<int?>("--hidden") { Description = "Hidden units (default from the window: dense clamp(L/2, 16, 256), recurrent clamp(8F, 32, 128))." };
         var codeSize = new Option<int?>("--code-size") { Description = "Code size (default clamp(L/8, 4, 32) for L = steps x channels)." };
         var epochs = new Option<int?>("--epochs") { Description = "Most passes (default: enough for 3,000 optimiser steps, 1,000 recurrent; early stopping usually ends sooner)." };
@@ -57,7 +58,7 @@ internal static class SequenceAnomalyCommand
         var command = new Command("fit", "Train a sequence detector (dense, LSTM or GRU autoencoder), set its threshold and write the detector folder.")
         {
             train, recording, normalClass, unsupervised, channels, window, stride, timeColumn, labelColumn, kind, score, neighbours, aggregation,
-            hidden, codeSize, epochs, batchSize, noise, learningRate, patience, holdOut.Fraction, output, test, scores,
+            smoothing, hidden, codeSize, epochs, batchSize, noise, learningRate, patience, holdOut.Fraction, output, test, scores,
         };
         thresholds.AddTo(command);
         common.AddTo(command);
@@ -75,6 +76,7 @@ internal static class SequenceAnomalyCommand
                 Score = parse.GetValue(score),
                 Neighbours = parse.GetValue(neighbours),
                 Aggregation = parse.GetValue(aggregation),
+                Smoothing = parse.GetValue(smoothing),
                 HiddenSize = parse.GetValue(hidden),
                 CodeSize = parse.GetValue(codeSize),
                 Epochs = parse.GetValue(epochs),
@@ -115,7 +117,7 @@ internal static class SequenceAnomalyCommand
                 : thresholds.Choose(parse, fit.TrainingScores, fit.HeldOutScores);
             detector.Threshold = threshold.Value;
             stdout.WriteLine($"threshold {threshold}");
-            stdout.WriteLine($"score    {used.Score}{(used.Score == SequenceScore.Reconstruction ? "" : $", k = {used.Neighbours}")}");
+            stdout.WriteLine($"score    {used.Score}{(used.Score == SequenceScore.Reconstruction ? "" : $", k = {used.Neighbours}")}{(used.Smoothing > 1 ? $"; residual smoothed over {used.Smoothing} steps" : "")}");
 
             if (testData is not null)
             {

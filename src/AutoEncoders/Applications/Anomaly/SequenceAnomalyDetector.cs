@@ -28,6 +28,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
     private readonly bool _ownsModel;
     private double[] _mean;
     private double[] _scale;
+    private int _smoothing = 1;
 
     /// <summary>Wraps a sequence autoencoder trained on normal (already normalised) series; scores by reconstruction error.</summary>
     public SequenceAnomalyDetector(SequenceAutoencoder model, StepErrorAggregation aggregation = StepErrorAggregation.Mean, int batchSize = 512)
@@ -76,6 +77,21 @@ public sealed class SequenceAnomalyDetector : IDisposable
 
     /// <summary>Series scored per forward pass.</summary>
     public int BatchSize { get; }
+
+    /// <summary>
+    /// Steps of the centred moving average applied to the residual (per channel, before squaring); 1 for none. The
+    /// step-to-step jitter of a normal series is averaged out of its error, while a deviation that lasts several steps
+    /// (a changed wave shape) is kept.
+    /// </summary>
+    public int Smoothing
+    {
+        get => _smoothing;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _smoothing = value;
+        }
+    }
 
     /// <summary>What <see cref="Score"/> returns; the latent-space scores need <see cref="UseNeighbours"/> first.</summary>
     public SequenceScore ScoreKind { get; private set; } = SequenceScore.Reconstruction;
@@ -129,7 +145,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
         // The model is built outside the dispose scope: its parameters must outlive it.
         torch.manual_seed(resolved.Seed);
         Autoencoder model = Build(resolved, length, channels);
-        var detector = new SequenceAnomalyDetector(model, length, channels, resolved.Aggregation, 512, ownsModel: true);
+        var detector = new SequenceAnomalyDetector(model, length, channels, resolved.Aggregation, 512, ownsModel: true) { Smoothing = resolved.Smoothing!.Value };
         try
         {
             using var scope = torch.NewDisposeScope();
@@ -204,14 +220,17 @@ public sealed class SequenceAnomalyDetector : IDisposable
         return Combine(reconstruction, distance);
     }
 
-    /// <summary>Per-step errors [N, T] (mean squared error over the channels, in normalised units), on the CPU, in evaluation mode.</summary>
+    /// <summary>
+    /// Per-step errors [N, T] (squared residual, smoothed over <see cref="Smoothing"/> steps, averaged over the channels,
+    /// in normalised units), on the CPU, in evaluation mode.
+    /// </summary>
     public Tensor StepScores(Tensor series)
     {
         ArgumentNullException.ThrowIfNull(series);
         using var scope = torch.NewDisposeScope();
         Tensor rows = Normalize(series);
         return AnomalyThreshold.ScoreInBatches(Model, rows, BatchSize,
-            batch => (Model.Reconstruct(batch) - batch).square().reshape(batch.shape[0], Length, Channels).mean([2]),
+            batch => Smooth((Model.Reconstruct(batch) - batch).reshape(batch.shape[0], Length, Channels)).square().mean([2]),
             () => torch.zeros(0, Length)).MoveToOuterDisposeScope();
     }
 
@@ -224,7 +243,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
         return AnomalyThreshold.ScoreInBatches(Model, rows, BatchSize, Model.Encode, () => torch.zeros(0, Model.Config.CodeShape[0])).MoveToOuterDisposeScope();
     }
 
-    /// <summary>One reconstruction score per series: the mean or largest of its step errors.</summary>
+    /// <summary>One reconstruction score per series: the mean or largest of its (smoothed) step errors.</summary>
     public double[] ReconstructionScores(Tensor series)
     {
         using var scope = torch.NewDisposeScope();
@@ -292,6 +311,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
         Score = ScoreKind,
         Neighbours = Neighbours,
         Aggregation = Aggregation,
+        Smoothing = Smoothing,
         ReconstructionScale = ReconstructionScale,
         NeighbourScale = NeighbourScale,
         Threshold = RequireThreshold(),
@@ -333,6 +353,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
             {
                 _mean = [.. settings.ChannelMean],
                 _scale = [.. settings.ChannelScale],
+                Smoothing = settings.Smoothing,
                 ScoreKind = settings.Score,
                 Neighbours = settings.Neighbours,
                 ReconstructionScale = settings.ReconstructionScale,
@@ -422,6 +443,19 @@ public sealed class SequenceAnomalyDetector : IDisposable
 
         Tensor mean = torch.tensor(_mean, dtype: ScalarType.Float32), scale = torch.tensor(_scale, dtype: ScalarType.Float32);
         return ((series.reshape(n, Length, Channels).to_type(ScalarType.Float32) - mean) / scale).reshape(n, Length * Channels);
+    }
+
+    // Centred moving average over the steps of residuals [N, T, F]; at the ends, the mean of the steps inside the series.
+    private Tensor Smooth(Tensor residual)
+    {
+        if (Smoothing <= 1)
+        {
+            return residual;
+        }
+
+        Tensor perChannel = residual.permute(0, 2, 1).reshape(-1, 1, Length);
+        Tensor smoothed = torch.nn.functional.avg_pool1d(perChannel, Smoothing, 1, Smoothing / 2, ceil_mode: false, count_include_pad: false);
+        return smoothed.narrow(2, 0, Length).reshape(residual.shape[0], Channels, Length).permute(0, 2, 1);
     }
 
     private double[] Combine(double[] reconstruction, double[] distance) => ScoreKind switch

@@ -46,6 +46,9 @@ public sealed record SequenceDetectorFile
     /// <summary>How per-step errors become the reconstruction score.</summary>
     public StepErrorAggregation Aggregation { get; init; }
 
+    /// <summary>Steps of the moving average over the residual before it is squared (1, also for files written without it: none).</summary>
+    public int Smoothing { get; init; } = 1;
+
     /// <summary>Median reconstruction score of the training series (the divisor in the combined score).</summary>
     public double ReconstructionScale { get; init; } = 1;
 
@@ -105,9 +108,9 @@ public sealed record SequenceDetectorFile
             throw new InvalidDataException($"{path}: expected \"format\": \"{FormatName}\".");
         }
 
-        if (file.Length < 1 || file.Channels < 1 || file.ChannelMean.Count != file.Channels || file.ChannelScale.Count != file.Channels)
+        if (file.Length < 1 || file.Channels < 1 || file.Smoothing < 1 || file.ChannelMean.Count != file.Channels || file.ChannelScale.Count != file.Channels)
         {
-            throw new InvalidDataException($"{path}: expected a length and channel count of at least 1 and one mean and scale per channel.");
+            throw new InvalidDataException($"{path}: expected a length, channel count and smoothing of at least 1 and one mean and scale per channel.");
         }
 
         return file;

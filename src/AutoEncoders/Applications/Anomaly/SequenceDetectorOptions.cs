@@ -21,6 +21,13 @@ public sealed record SequenceDetectorOptions
     /// <summary>How per-step errors become the reconstruction score.</summary>
     public StepErrorAggregation Aggregation { get; init; } = StepErrorAggregation.Mean;
 
+    /// <summary>
+    /// Steps of the centred moving average applied to each channel's residual before it is squared (1: none); null:
+    /// from the window's length. Averages out the step-to-step jitter of the reconstruction, keeping deviations that
+    /// last several steps (a changed wave shape).
+    /// </summary>
+    public int? Smoothing { get; init; }
+
     /// <summary>Hidden units (dense: the one hidden layer each side; recurrent: per cell); null: from the data.</summary>
     public int? HiddenSize { get; init; }
 
@@ -51,8 +58,9 @@ public sealed record SequenceDetectorOptions
     /// <summary>
     /// The options with every null size set from <paramref name="trainingCount"/> series of <paramref name="length"/>
     /// steps x <paramref name="channels"/> channels (L = length x channels values):
-    /// dense hidden = clamp(L / 2, 16, 256), code = clamp(L / 8, 4, 32); recurrent hidden = clamp(8 x channels, 32, 128),
-    /// code as dense; batch = clamp(N / 8, 8, 256), so even 50 series give several optimiser steps per epoch; epochs =
+    /// dense hidden = clamp(L / 2, 16, 256), code = clamp(L / 16, 4, 32); recurrent hidden = clamp(8 x channels, 32, 128),
+    /// code = clamp(L / 8, 4, 32); residual smoothing = 2 x (length / 40) + 1 steps (5 for a 96-step heartbeat, none
+    /// under 40 steps); batch = clamp(N / 8, 8, 256), so even 50 series give several optimiser steps per epoch; epochs =
     /// enough for 3,000 steps (dense) or 1,000 (recurrent, whose steps cost about 100 times more), clamped to [20, 1000].
     /// The step budget, not the epoch count, is what a model needs to leave the mean-series plateau.
     /// </summary>
@@ -70,8 +78,9 @@ public sealed record SequenceDetectorOptions
         return this with
         {
             HiddenSize = HiddenSize ?? (dense ? Math.Clamp(values / 2, 16, 256) : Math.Clamp(8 * channels, 32, 128)),
-            CodeSize = CodeSize ?? Math.Clamp(values / 8, 4, 32),
+            CodeSize = CodeSize ?? Math.Clamp(values / (dense ? 16 : 8), 4, 32),
             BatchSize = batch,
+            Smoothing = Smoothing ?? (2 * (length / 40)) + 1,
             Epochs = Epochs ?? Math.Clamp((steps + stepsPerEpoch - 1) / stepsPerEpoch, 20, 1000),
         };
     }
@@ -91,6 +100,7 @@ public sealed record SequenceDetectorOptions
         Positive(HiddenSize, "hidden size");
         Positive(CodeSize, "code size");
         Positive(BatchSize, "batch size");
+        Positive(Smoothing, "smoothing");
         Positive(Epochs, "epochs");
         Positive(Patience, "patience");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))

@@ -1,9 +1,12 @@
 using AutoEncoders.Applications.Anomaly;
 using AutoEncoders.Evaluation;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
 using AutoEncoders.Runtime;
 using AutoEncoders.Tests.Models.Sequence;
 using TorchSharp;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace AutoEncoders.Tests.Applications.Anomaly;
 
@@ -65,15 +68,44 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
     {
         // ECG200: 55 normal training beats of 96 steps after the hold-out.
         SequenceDetectorOptions ecg = new SequenceDetectorOptions().Resolve(55, 96, 1);
-        Assert.Equal((48, 12, 8, 429), (ecg.HiddenSize, ecg.CodeSize, ecg.BatchSize, ecg.Epochs));
+        Assert.Equal((48, 6, 8, 429, 5), (ecg.HiddenSize, ecg.CodeSize, ecg.BatchSize, ecg.Epochs, ecg.Smoothing));
 
         // A long three-channel recording cut into 20,000 windows of 64 steps.
         SequenceDetectorOptions windows = new SequenceDetectorOptions().Resolve(20_000, 64, 3);
-        Assert.Equal((96, 24, 256, 38), (windows.HiddenSize, windows.CodeSize, windows.BatchSize, windows.Epochs));
+        Assert.Equal((96, 12, 256, 38, 3), (windows.HiddenSize, windows.CodeSize, windows.BatchSize, windows.Epochs, windows.Smoothing));
 
         SequenceDetectorOptions lstm = new SequenceDetectorOptions { Kind = SequenceDetectorKind.Lstm, HiddenSize = 20 }.Resolve(55, 96, 1);
-        Assert.Equal((20, 12, 143), (lstm.HiddenSize, lstm.CodeSize, lstm.Epochs));
+        Assert.Equal((20, 12, 143, 5), (lstm.HiddenSize, lstm.CodeSize, lstm.Epochs, lstm.Smoothing));
+        Assert.Equal(1, new SequenceDetectorOptions().Resolve(55, 39, 1).Smoothing);
         Assert.Contains("validation fraction", Assert.Throws<ArgumentException>(() => new SequenceDetectorOptions { ValidationFraction = 1 }.Validate()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Smoothing_averages_the_residual_over_neighbouring_steps_before_squaring()
+    {
+        TorchRuntime.EnsureLoaded();
+
+        // A dense model with every weight zero reconstructs 0, so the residual is the series itself.
+        using Autoencoder model = new DenseAutoencoderConfig { Layers = [8, 4, 2], OutputActivation = Activation.Linear }.Build();
+        using (torch.no_grad())
+        {
+            foreach (Parameter p in model.parameters())
+            {
+                p.zero_();
+            }
+        }
+
+        model.eval();
+        using var detector = new SequenceAnomalyDetector(model, length: 8, channels: 1);
+        using Tensor series = torch.tensor(new float[] { 0, 0, 0, 3, 0, 0, 0, 6 }).reshape(1, 8, 1);
+        using Tensor raw = detector.StepScores(series);
+        Assert.Equal([0, 0, 0, 9, 0, 0, 0, 36], raw.data<float>().ToArray());
+
+        // Centred 3-step mean; at the ends, the mean of the steps inside the series (6 / 2 = 3 at the last step).
+        detector.Smoothing = 3;
+        using Tensor smoothed = detector.StepScores(series);
+        Assert.Equal([0, 0, 1, 1, 1, 0, 4, 9], smoothed.data<float>().Select(v => MathF.Round(v, 4)).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => detector.Smoothing = 0);
     }
 
     [Fact]
@@ -83,7 +115,7 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
         using var generator = new Generator(9);
         using Tensor normal = SineWaves.Normal(60, 16, generator);
         using Tensor anomalies = SineWaves.Anomalous(8, 16, generator);
-        SequenceDetectorFit fit = SequenceAnomalyDetector.Train(normal, new SequenceDetectorOptions { Score = SequenceScore.Combined, Epochs = 30, Seed = 4 });
+        SequenceDetectorFit fit = SequenceAnomalyDetector.Train(normal, new SequenceDetectorOptions { Score = SequenceScore.Combined, Smoothing = 3, Epochs = 30, Seed = 4 });
         using SequenceAnomalyDetector detector = fit.Detector;
         ChosenThreshold threshold = AnomalyThreshold.Choose(fit.TrainingScores, fit.HeldOutScores, contamination: 0.1);
         detector.Threshold = threshold.Value;
@@ -94,7 +126,7 @@ public sealed class SequenceAnomalyDetectorTests : IDisposable
         using (loaded)
         {
             Assert.Equal(detector.Score(anomalies), loaded.Score(anomalies));
-            Assert.Equal(SequenceScore.Combined, settings.Score);
+            Assert.Equal((SequenceScore.Combined, 3), (settings.Score, settings.Smoothing));
             Assert.Equal(threshold.Value, loaded.Threshold);
             Assert.StartsWith("contamination 0.1", settings.Rule, StringComparison.Ordinal);
         }
