@@ -19,7 +19,7 @@ internal static class SearchCommand
     {
         var query = new Option<string?>("--query", "-q") { Description = "Rows of the query data to search for, e.g. 0,5,9 (default: 0)." };
         var evaluate = new Option<int?>("--evaluate") { Description = "Instead of printing, measure precision@k by label over the first N query rows." };
-        var k = new Option<int>("-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
+        var k = new Option<int>("--neighbours", "-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
         var metric = EnumOption.Create<DistanceMetric>("--metric", "euclidean (default), cosine, or hamming (codes thresholded at 0.5, packed to bits).");
         var png = new Option<string?>("--png") { Description = "Write a PNG: each query (left) and its neighbours, for image data." };
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "The queries are items of the index itself: drop each query from its own neighbours." };
