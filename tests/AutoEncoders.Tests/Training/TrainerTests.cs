@@ -178,6 +178,47 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
     }
 
     [Fact]
+    public void A_cosine_run_interrupted_and_resumed_with_more_epochs_never_raises_the_rate()
+    {
+        using var directory = new TempDirectory();
+        string checkpoint = directory.File("run.ckpt");
+        TensorDataset data = mnist.First(256);
+        TrainerOptions options = Quick with { Epochs = 6, Schedule = new CosineAnnealingSchedule() };
+        using var cancel = new CancellationTokenSource();
+        TorchRuntime.SetSeed(8);
+        using (var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build())
+        using (var trainer = new Trainer(model, new Objective(), options) { CheckpointPath = checkpoint })
+        {
+            trainer.Callbacks.Add(new CancelAfterEpoch(3, cancel));
+            trainer.Fit(data, cancellationToken: cancel.Token);
+        }
+
+        TorchRuntime.SetSeed(8);
+        using var resumedModel = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
+        using var resumed = new Trainer(resumedModel, new Objective(), options with { Epochs = 12 }) { CheckpointPath = checkpoint };
+        TrainingHistory history = resumed.Fit(data, resumeFrom: checkpoint);
+        double[] rates = [.. history.Epochs.Select(e => e.LearningRate)];
+        Assert.Equal(12, rates.Length);
+        for (int i = 1; i < rates.Length; i++)
+        {
+            Assert.True(rates[i] <= rates[i - 1], $"epoch {i + 1} used {rates[i]} after {rates[i - 1]}: [{string.Join(", ", rates)}]");
+        }
+
+        Assert.True(rates[^1] < 0.05 * rates[0], $"the rate should anneal towards 0 by epoch 12: [{string.Join(", ", rates)}]");
+    }
+
+    private sealed class CancelAfterEpoch(int epoch, CancellationTokenSource cancel) : ITrainingCallback
+    {
+        public void OnEpochEnd(EpochRecord record, int totalEpochs)
+        {
+            if (record.Epoch >= epoch)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public void Validation_split_holds_out_a_stratified_share()
     {
         TensorDataset data = mnist.First(1000);
