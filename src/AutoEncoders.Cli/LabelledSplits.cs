@@ -1,5 +1,4 @@
 using AutoEncoders.Data;
-using AutoEncoders.Persistence;
 
 namespace AutoEncoders.Cli;
 
@@ -29,23 +28,7 @@ internal sealed class LabelledSplits : IDisposable
 
     public static LabelledSplits Load(string modelDirectory, string? dataset, long? trainLimit, long? labels, long labelSeed, DatasetOptions options)
     {
-        DataSource source = File.Exists(Path.Combine(modelDirectory, RunDirectory.RecipeFile))
-            ? RunDirectory.Open(modelDirectory).LoadRecipe().Data
-            : new DataSource();
-        if (dataset is not null)
-        {
-            source = new DataSource { Dataset = dataset, TrainLimit = trainLimit };
-        }
-        else if (trainLimit is not null)
-        {
-            source = source with { TrainLimit = trainLimit };
-        }
-
-        if (source.Dataset is null && source.TrainImages is null)
-        {
-            throw new ArgumentException($"{modelDirectory}: no recipe.json names the data it was trained on; pass --dataset NAME (see `ae datasets`).");
-        }
-
+        DataSource source = RunDataSource.Resolve(modelDirectory, dataset, trainLimit);
         TensorDataset pool = Flat(DataSourceLoader.Load(source, DatasetSplit.Train, options));
         if (pool.Labels is null)
         {

@@ -9,7 +9,7 @@ internal static class CompareCommand
     public static Command Create()
     {
         var runs = new Argument<string[]>("run-dirs") { Description = "Two or more run directories written by `ae train`.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "The HTML file to write.", DefaultValueFactory = _ => "compare.html" };
+        var output = new Option<string>("--out", "-o", "--output") { Description = "The HTML file to write (--output: the old name, still accepted).", DefaultValueFactory = _ => "compare.html" };
         var command = new Command("compare", "Put several runs side by side in one self-contained HTML page: what each run is, their metrics, and their loss curves overlaid.")
         {
             runs, output,

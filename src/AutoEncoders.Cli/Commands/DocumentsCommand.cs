@@ -34,7 +34,7 @@ internal static class DocumentsCommand
         var layers = new Option<string>("--layers") { Description = "Hidden layer sizes down to the code; the vocabulary size is prepended.", DefaultValueFactory = _ => "500,250,2" };
         var training = new TrainerArguments("Training epochs.", 20, "Documents per mini-batch.", 128, 1e-3);
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of documents held out as search queries.", DefaultValueFactory = _ => 0.2 };
-        var k = new Option<int>("-k") { Description = "Neighbours for precision@k and for --query.", DefaultValueFactory = _ => 10 };
+        var k = new Option<int>("--neighbours", "-k") { Description = "Neighbours for precision@k and for --query.", DefaultValueFactory = _ => 10 };
         var map = new Option<string?>("--map") { Description = "Write the map of the held-out documents' codes (PCA-2 of them above 2-D), coloured by category, to this PNG." };
         var output = new Option<string?>("--out", "-o") { Description = "Save the model and the vocabulary (vocabulary.json) in this folder." };
         var query = new Option<string?>("--query") { Description = "A text to search for among the training documents (cosine similarity of codes)." };

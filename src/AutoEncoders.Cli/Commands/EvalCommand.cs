@@ -72,6 +72,10 @@ internal static class EvalCommand
                 }
 
                 run.Output.WriteLine($"{test.Name}: {test.Count} samples{(test.Note is null ? string.Empty : $" ({test.Note})")}");
+                if (CorruptedMetricsLegend.Describe(trained.Manifest.Objective) is string legend)
+                {
+                    run.Output.WriteLine($"  {legend}");
+                }
                 foreach ((string key, double value) in metrics)
                 {
                     run.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {key,-26} {value,12:G6}"));

@@ -96,7 +96,7 @@ internal static class IndexCommand
         var items = new Option<long>("--items") { Description = "Random items in the collection.", DefaultValueFactory = _ => 1_000_000 };
         var dims = new Option<int>("--dims") { Description = "Values per code.", DefaultValueFactory = _ => 32 };
         var queries = new Option<int>("--queries") { Description = "Queries timed per metric.", DefaultValueFactory = _ => 256 };
-        var k = new Option<int>("-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
+        var k = new Option<int>("--neighbours", "-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "Time exact search on random codes: queries per second for Euclidean, cosine and Hamming distance.") { items, dims, queries, k };
         common.AddTo(command);
         command.SetAction(parse =>

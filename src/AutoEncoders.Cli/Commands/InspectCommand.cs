@@ -5,7 +5,8 @@ namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
 /// `ae inspect FILE`: what a data file or image folder holds (format, shape, element type, value range, label
-/// counts, the content SHA-256 of IDX files), or exactly why it is refused. Does not load libtorch.
+/// counts, the content SHA-256 of IDX files), or exactly why it is refused. Loads libtorch only for the .npy arrays
+/// and .aeidx code indexes that `ae` writes.
 /// </summary>
 internal static class InspectCommand
 {
@@ -13,7 +14,7 @@ internal static class InspectCommand
     {
         var path = new Argument<string>("path")
         {
-            Description = "An IDX file (.gz or raw), a CSV table, a sequence file (UCR layout), a PNG/JPEG image, or a folder of images.",
+            Description = "An IDX file (.gz or raw), a CSV table, a sequence file (UCR layout), a PNG/JPEG image, a folder of images, or a .npy array or .aeidx code index written by ae.",
         };
         var label = new Option<string?>("--label")
         {
@@ -33,7 +34,7 @@ internal static class InspectCommand
             Description = "Variables per time step in a sequence file; each row holds the channels one after another.",
             DefaultValueFactory = _ => 1,
         };
-        var command = new Command("inspect", "Say what a data file holds (format, shape, element type, value range, label counts, checksum) or why it is refused.");
+        var command = new Command("inspect", "Say what a data file holds (format, shape, element type, value range, label counts, checksum), or a .npy or .aeidx file that ae wrote, or why it is refused.");
         command.Arguments.Add(path);
         command.Options.Add(label);
         command.Options.Add(ignore);

@@ -21,7 +21,7 @@ internal static class PretrainCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings, dense layers or a \"convolutional\" stack of stages (see recipes/pretraining/); --dataset, --train-limit, --seed and --device override it, the other flags are ignored." };
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings, dense layers or a \"convolutional\" stack of stages (see recipes/pretraining/); --epochs, --batch-size, --lr, --mode, --finetune-epochs, --dataset, --train-limit, --seed and --device override it; the flags that define the layers (--layers, --activation, --noise, --l1, --kl, --contractive) are refused with it." };
         var output = new Option<string>("--out", "-o") { Description = "Model directory to write (model.json, weights.bin, recipe.json, pretraining.json, layers/<k>/history.csv).", Required = true };
         var layers = new Option<string>("--layers") { Description = "Sizes from the input to the code; one layer is pretrained per step.", DefaultValueFactory = _ => "784,500,250,100" };
         var activation = EnumOption.Create<Activation>("--activation", "Activation of every pretrained layer (default sigmoid).");
@@ -50,14 +50,41 @@ internal static class PretrainCommand
             int seed;
             if (parse.GetValue(recipeOption) is string recipePath)
             {
-                // The recipe holds every layer's settings; only the data and the device can be overridden.
+                // The recipe holds every layer's settings. The training flags given on the command line override
+                // them for every layer; the flags that define the layers would contradict the recipe, so they are
+                // refused rather than silently ignored.
+                Option[] defining = [layers, activation, noise, l1, kl, contractive];
+                if (defining.FirstOrDefault(o => Given(parse, o)) is Option conflicting)
+                {
+                    throw new ArgumentException($"{recipePath}: {conflicting.Name}: the recipe defines every layer; change it in the recipe, or leave --recipe out to build the stack from flags.");
+                }
+
                 PretrainingRecipe recipe = PretrainingRecipe.Load(recipePath);
                 string device = parse.GetValue(common.Device) ?? "cpu";
                 int? seedOverride = parse.GetValue(common.Seed);
+                int? epochsOverride = Given(parse, epochs) ? parse.GetValue(epochs) : null;
+                int? batchOverride = Given(parse, batchSize) ? parse.GetValue(batchSize) : null;
+                double? rateOverride = Given(parse, learningRate) ? parse.GetValue(learningRate) : null;
+                TrainerOptions Override(TrainerOptions t) => t with
+                {
+                    Progress = ProgressMode.Silent,
+                    Device = device,
+                    Epochs = epochsOverride ?? t.Epochs,
+                    BatchSize = batchOverride ?? t.BatchSize,
+                    Optimizer = rateOverride is double rate ? t.Optimizer with { LearningRate = rate } : t.Optimizer,
+                };
+                TrainerOptions? fineTuneOptions = recipe.Pretraining.FineTune is TrainerOptions f ? f with { Progress = ProgressMode.Silent, Device = device } : null;
+                if (Given(parse, fineTuneEpochs))
+                {
+                    int fineTune = parse.GetValue(fineTuneEpochs);
+                    fineTuneOptions = fineTune <= 0 ? null : (fineTuneOptions ?? Override(recipe.Pretraining.Layer(0).Training)) with { Epochs = fineTune };
+                }
+
                 options = recipe.Pretraining with
                 {
-                    LayerSettings = [.. recipe.Pretraining.LayerSettings.Select(l => l with { Training = l.Training with { Progress = ProgressMode.Silent, Device = device, Seed = seedOverride ?? l.Training.Seed } })],
-                    FineTune = recipe.Pretraining.FineTune is TrainerOptions f ? f with { Progress = ProgressMode.Silent, Device = device } : null,
+                    LayerSettings = [.. recipe.Pretraining.LayerSettings.Select(l => l with { Training = Override(l.Training) with { Seed = seedOverride ?? l.Training.Seed } })],
+                    Mode = parse.GetValue(mode) ?? recipe.Pretraining.Mode,
+                    FineTune = fineTuneOptions,
                     Log = stdout.WriteLine,
                 };
                 source = recipe.Data with
@@ -208,4 +235,7 @@ internal static class PretrainCommand
             string other => throw new ArgumentException($"--noise: '{other}' is not known; expected masking, gaussian, salt_and_pepper or none."),
         };
     }
+
+    // Whether the user typed the option (a default value is not an override).
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }

@@ -21,7 +21,7 @@ internal static class ProbeCommand
         var common = new CommonOptions();
         var model = new Argument<string>("model") { Description = "A model directory (from `ae pretrain` or `ae train`)." };
         var labelled = new LabelledDataOptions();
-        var k = new Option<int>("--k") { Description = "Neighbours that vote in the k-NN classifier.", DefaultValueFactory = _ => 5 };
+        var k = new Option<int>("--neighbours", "-k", "--k") { Description = "Neighbours that vote in the k-NN classifier (--k: the old name, still accepted).", DefaultValueFactory = _ => 5 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the linear probe.", DefaultValueFactory = _ => 50 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size of the linear probe.", DefaultValueFactory = _ => 64 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of the linear probe.", DefaultValueFactory = _ => 1e-2 };

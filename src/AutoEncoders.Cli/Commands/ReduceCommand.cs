@@ -18,7 +18,7 @@ internal static class ReduceCommand
     {
         var common = new CommonOptions();
         var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
-        var dataset = new Option<string>("--dataset") { Description = "Catalog dataset: mnist, fashion-mnist or kmnist.", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset: mnist, fashion-mnist or kmnist (default: the data the run was trained on, from its recipe.json)." };
         var trainLimit = new Option<long>("--train-limit") { Description = "Training images used to fit PCA and as the k-NN reference set.", DefaultValueFactory = _ => 10_000 };
         var testLimit = new Option<long>("--test-limit") { Description = "Test images evaluated.", DefaultValueFactory = _ => 2_000 };
         var neighbours = new Option<int>("--neighbours", "-k") { Description = "k of the k-NN classifier and of trustworthiness.", DefaultValueFactory = _ => 10 };
@@ -33,11 +33,13 @@ internal static class ReduceCommand
             TextWriter stdout = parse.InvocationConfiguration.Output;
             common.ConfigureRuntime(parse, defaultSeed: 0);
             DatasetOptions options = common.DatasetOptions(parse, stdout);
-            string name = parse.GetValue(dataset)!;
+            string directory = parse.GetValue(model)!;
             int k = parse.GetValue(neighbours);
-            using TrainedAutoencoder trained = TrainedAutoencoder.Load(parse.GetValue(model)!);
-            using TensorDataset train = DataSourceLoader.Limit(DatasetCatalog.Default.Load(name, DatasetSplit.Train, options), parse.GetValue(trainLimit));
-            using TensorDataset test = DataSourceLoader.Limit(DatasetCatalog.Default.Load(name, DatasetSplit.Test, options), parse.GetValue(testLimit));
+            DataSource source = RunDataSource.Resolve(directory, parse.GetValue(dataset));
+            using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
+            using TensorDataset train = DataSourceLoader.Limit(DataSourceLoader.Load(source, DatasetSplit.Train, options), parse.GetValue(trainLimit));
+            using TensorDataset test = DataSourceLoader.Limit(DataSourceLoader.Load(source, DatasetSplit.Test, options), parse.GetValue(testLimit));
+            string name = train.Name;
             long[] trainLabels = train.Labels?.data<long>().ToArray() ?? throw new ArgumentException($"{name}: k-NN accuracy needs labelled data.");
             long[] testLabels = test.Labels!.data<long>().ToArray();
             using var scope = torch.NewDisposeScope();

@@ -19,7 +19,7 @@ internal static class SearchCommand
     {
         var query = new Option<string?>("--query", "-q") { Description = "Rows of the query data to search for, e.g. 0,5,9 (default: 0)." };
         var evaluate = new Option<int?>("--evaluate") { Description = "Instead of printing, measure precision@k by label over the first N query rows." };
-        var k = new Option<int>("-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
+        var k = new Option<int>("--neighbours", "-k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
         var metric = EnumOption.Create<DistanceMetric>("--metric", "euclidean (default), cosine, or hamming (codes thresholded at 0.5, packed to bits).");
         var png = new Option<string?>("--png") { Description = "Write a PNG: each query (left) and its neighbours, for image data." };
         var leaveOneOut = new Option<bool>("--leave-one-out") { Description = "The queries are items of the index itself: drop each query from its own neighbours." };
@@ -33,6 +33,11 @@ internal static class SearchCommand
                 ? [.. Enumerable.Range(0, (int)Math.Min(count, queryData.Count)).Select(i => (long)i)]
                 : ParseRows(parse.GetValue(query), queryData.Count);
             using var scope = torch.NewDisposeScope();
+            if (CollapseWarning(index, path) is string warning)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(warning);
+            }
+
             using TensorDataset selected = queryData.Select(torch.tensor(rows));
             Tensor codes = source.Represent(selected);
             var watch = Stopwatch.StartNew();
@@ -99,6 +104,24 @@ internal static class SearchCommand
             return 0;
         });
         return command;
+    }
+
+    // A model that maps every input to the same code gives an index whose distances are all equal: its neighbours
+    // are arbitrary, and answering without a word would pass them off as similar items.
+    private static string? CollapseWarning(CodeIndex index, string path)
+    {
+        if (index.Count < 2)
+        {
+            return null;
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Tensor range = index.Codes.max(0).values - index.Codes.min(0).values;
+        double spread = range.max().item<float>();
+        double scale = Math.Max(1.0, index.Codes.abs().max().item<float>());
+        return spread <= 1e-6 * scale
+            ? string.Create(CultureInfo.InvariantCulture, $"warning: {path}: all {index.Count} indexed codes are the same (largest spread of a dimension {spread:G3}): the model has collapsed, every distance is equal and the neighbours below are arbitrary.")
+            : null;
     }
 
     private static long[] ParseRows(string? text, long count)

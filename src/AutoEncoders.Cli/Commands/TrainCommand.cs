@@ -287,6 +287,10 @@ internal static class TrainCommand
 
             run.SaveMetrics(metrics);
             stdout.WriteLine($"test     {string.Join("  ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")))}");
+            if (CorruptedMetricsLegend.Describe(recipe.Objective) is string legend)
+            {
+                stdout.WriteLine($"         {legend}");
+            }
         }
 
         stdout.WriteLine($"saved    {run.Path}");

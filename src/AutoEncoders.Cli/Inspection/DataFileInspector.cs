@@ -6,7 +6,7 @@ namespace AutoEncoders.Cli.Inspection;
 /// <summary>
 /// Says what a data file holds: IDX (gzip or raw), CSV table, sequence file, PNG/JPEG image or image folder, with
 /// its shape, element type, value range and label counts, or refuses it with the reader's precise error. Reads
-/// everything without libtorch.
+/// these without libtorch; the .npy and .aeidx files that `ae` writes go to <see cref="WrittenFileInspector"/>.
 /// </summary>
 internal static class DataFileInspector
 {
@@ -33,7 +33,15 @@ internal static class DataFileInspector
         }
 
         ReadOnlySpan<byte> start = head.AsSpan(0, length);
-        if (start.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]) || (length >= 4 && start[0] == 0 && start[1] == 0 && Enum.IsDefined((IdxDataType)start[2])))
+        if (WrittenFileInspector.IsNpy(start))
+        {
+            WrittenFileInspector.InspectNpy(path, output);
+        }
+        else if (WrittenFileInspector.IsCodeIndex(start))
+        {
+            WrittenFileInspector.InspectCodeIndex(path, output);
+        }
+        else if (start.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]) || (length >= 4 && start[0] == 0 && start[1] == 0 && Enum.IsDefined((IdxDataType)start[2])))
         {
             InspectIdx(path, output);
         }
@@ -44,7 +52,7 @@ internal static class DataFileInspector
         else if (start.Contains((byte)0))
         {
             throw new DataFormatException(path, "offset 0",
-                $"expected a data file (IDX, CSV, sequence file, PNG/JPEG image) or an image folder, found binary data starting {Convert.ToHexString(start[..Math.Min(8, length)])}.");
+                $"expected a data file (IDX, CSV, sequence file, PNG/JPEG image, .npy array, .aeidx code index) or an image folder, found binary data starting {Convert.ToHexString(start[..Math.Min(8, length)])}.");
         }
         else if (FirstRowIsNumeric(path))
         {
@@ -229,7 +237,7 @@ internal static class DataFileInspector
         }
     }
 
-    private static void WriteCounts(IReadOnlyDictionary<long, long> counts, IReadOnlyList<string>? names, TextWriter output)
+    internal static void WriteCounts(IReadOnlyDictionary<long, long> counts, IReadOnlyList<string>? names, TextWriter output)
     {
         string Name(long label) => names is not null && label >= 0 && label < names.Count ? $"{label} {names[(int)label]}" : $"{label}";
         int width = counts.Keys.Max(k => Name(k).Length);

@@ -12,8 +12,10 @@ namespace AutoEncoders.Objectives;
 public sealed class KlDivergence : LossTerm
 {
     /// <summary>
-    /// Epochs over which the term's factor grows linearly from 0 to 1 during training: epoch e (0-based) uses
-    /// min(1, e / WarmupEpochs). 0 turns warm-up off. Evaluation always reports the full KL, so validation and test
+    /// Epochs over which the term's factor grows linearly to 1 during training: epoch n, counted from 1 as the
+    /// console and history.csv count it, uses min(1, n / WarmupEpochs), so the first epoch already has 1/N of the
+    /// KL (a factor of 0 would train a plain autoencoder for a whole epoch) and epoch N has all of it. 0 turns
+    /// warm-up off. Evaluation always reports the full KL, so validation and test
     /// losses are the (beta-weighted) negative ELBO.
     /// </summary>
     public int WarmupEpochs { get; init; }
@@ -21,8 +23,8 @@ public sealed class KlDivergence : LossTerm
     /// <inheritdoc />
     public override string Name => "kl";
 
-    /// <summary>The warm-up factor for a training step in <paramref name="epoch"/> (0-based).</summary>
-    public double WarmupFactor(int epoch) => WarmupEpochs <= 0 ? 1.0 : Math.Min(1.0, (double)epoch / WarmupEpochs);
+    /// <summary>The warm-up factor for a training step in <paramref name="epoch"/> (0-based, as in <see cref="LossContext.Epoch"/>): min(1, (epoch + 1) / WarmupEpochs).</summary>
+    public double WarmupFactor(int epoch) => WarmupEpochs <= 0 ? 1.0 : Math.Min(1.0, (epoch + 1.0) / WarmupEpochs);
 
     /// <summary>KL(N(mu, diag exp(logvar)) || N(0, I)) per example [B], in nats.</summary>
     public static Tensor PerExample(Tensor mean, Tensor logVariance)

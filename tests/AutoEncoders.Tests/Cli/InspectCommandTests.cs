@@ -1,5 +1,8 @@
+using AutoEncoders.Applications.Search;
+using AutoEncoders.Data;
 using AutoEncoders.Tests.Data;
 using SkiaSharp;
+using TorchSharp;
 
 namespace AutoEncoders.Tests.Cli;
 
@@ -8,6 +11,63 @@ public sealed class InspectCommandTests : IDisposable
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Npy_array_written_by_ae_shows_shape_type_range_and_column_spread()
+    {
+        string path = _temp.File("codes.npy");
+        NpyFile.Write(path, torch.tensor(new float[] { 0, 1, 2, 3, 4, 5 }, [3, 2]));
+
+        CliRun run = CliRun.Of("inspect", path);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(
+            $"""
+            {path}
+              format        NumPy .npy
+              shape         3 x 2
+              element type  Float32
+              value range   0 .. 5
+              column spread 2 (mean standard deviation of the 2 columns)
+
+            """,
+            run.Output);
+    }
+
+    [Fact]
+    public void Code_index_written_by_ae_shows_items_dimensions_source_and_label_counts()
+    {
+        string path = _temp.File("codes.aeidx");
+        using (var index = new CodeIndex(torch.tensor(new float[] { 0, 1, 2, -3, 4, 5, 6, 7, 8 }, [3, 3]), [7, 7, 2], source: "mnist test"))
+        {
+            index.Save(path);
+        }
+
+        CliRun run = CliRun.Of("inspect", path);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(
+            $"""
+            {path}
+              format        code index (.aeidx, version 1)
+              items         3
+              dimensions    3
+              source        mnist test
+              ids           none
+              value range   -3 .. 8
+              labels        2 distinct values in 3 items
+                2  1
+                7  2
+
+            """,
+            run.Output);
+
+        // A damaged index is refused with the reader's one line, not described.
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..40]);
+        CliRun damaged = CliRun.Of("inspect", path);
+        Assert.Equal(1, damaged.ExitCode);
+        Assert.StartsWith($"error: {path}: ", damaged.Error, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Idx_labels_file_shows_shape_type_range_hash_catalog_match_and_label_counts()
@@ -179,7 +239,7 @@ public sealed class InspectCommandTests : IDisposable
         CliRun missing = CliRun.Of("inspect", _temp.File("absent.csv"));
 
         Assert.Equal(1, unknown.ExitCode);
-        Assert.Equal($"error: {binary}: offset 0: expected a data file (IDX, CSV, sequence file, PNG/JPEG image) or an image folder, found binary data starting 0100020003.\n", unknown.Error);
+        Assert.Equal($"error: {binary}: offset 0: expected a data file (IDX, CSV, sequence file, PNG/JPEG image, .npy array, .aeidx code index) or an image folder, found binary data starting 0100020003.\n", unknown.Error);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no such file or folder", missing.Error);
     }

@@ -88,6 +88,22 @@ public sealed class PretrainingCommandTests
         Assert.Contains("kl_sparsity", layer2[0], StringComparison.Ordinal);
         Assert.Contains("contractive", layer2[0], StringComparison.Ordinal);
 
+        // --epochs and --mode override the recipe for every layer instead of being silently ignored.
+        string overridden = dir.File("o");
+        CliRun over = CliRun.Of("pretrain", "--recipe", recipe, "-o", overridden, "--epochs", "3", "--mode", "frozen_stack", "--data-dir", TestData.DatasetsRoot);
+        Assert.True(over.ExitCode == 0, over.Error + over.Output);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(overridden, "layers", "1", "history.csv")).Length);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(overridden, "layers", "2", "history.csv")).Length);
+        string settings = File.ReadAllText(Path.Combine(overridden, "pretraining.json"));
+        Assert.Contains("frozen_stack", settings, StringComparison.Ordinal);
+        Assert.Contains("frozen", over.Output, StringComparison.Ordinal);
+
+        // A flag that defines the layers contradicts the recipe: one line, and no model directory.
+        CliRun conflict = CliRun.Of("pretrain", "--recipe", recipe, "-o", dir.File("c"), "--noise", "masking:0.5");
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Equal($"error: {recipe}: --noise: the recipe defines every layer; change it in the recipe, or leave --recipe out to build the stack from flags.\n", conflict.Error.ReplaceLineEndings("\n"));
+        Assert.False(Directory.Exists(dir.File("c")));
+
         string bad = dir.Write("bad.json", """{ "pretraining": { "layers": [784, 24, 8], "layerSettings": [ {}, {}, {} ] } }""");
         CliRun refused = CliRun.Of("pretrain", "--recipe", bad, "-o", dir.File("x"));
         Assert.Equal(1, refused.ExitCode);

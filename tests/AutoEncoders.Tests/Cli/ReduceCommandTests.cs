@@ -48,6 +48,18 @@ public sealed class ReduceCommandTests(MnistFixture mnist) : IClassFixture<Mnist
         CliRun unlabelled = CliRun.Of("reduce", dir.File("ae"), "--dataset", "no-such-set", "--data-dir", TestData.DatasetsRoot);
         Assert.Equal(1, unlabelled.ExitCode);
         Assert.Contains("no-such-set", unlabelled.Error, StringComparison.Ordinal);
+
+        // Without --dataset, the data comes from the run's recipe.json, as for `ae eval` and `ae encode`.
+        string[] rest = ["--data-dir", TestData.DatasetsRoot, "--train-limit", "1000", "--test-limit", "300", "--trust-samples", "300", "-k", "5"];
+        CliRun noRecipe = CliRun.Of(["reduce", dir.File("ae"), .. rest]);
+        Assert.Equal(1, noRecipe.ExitCode);
+        Assert.Contains("no recipe.json names the data it was trained on; pass --dataset NAME", noRecipe.Error, StringComparison.Ordinal);
+        File.WriteAllText(
+            Path.Combine(dir.File("ae"), RunDirectory.RecipeFile),
+            """{ "name": "reduce-test", "model": { "kind": "dense", "layers": [784, 64, 8] }, "objective": { "reconstruction": { "kind": "mse" } }, "training": { "epochs": 3 }, "data": { "dataset": "mnist" } }""");
+        CliRun fromRun = CliRun.Of(["reduce", dir.File("ae"), .. rest]);
+        Assert.True(fromRun.ExitCode == 0, fromRun.Error);
+        Assert.Equal(run.Output, fromRun.Output);
     }
 
     private static (double Mse, double Accuracy, double Trust) Row(string output, string name, int dims)

@@ -49,6 +49,36 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Searching_an_index_of_identical_codes_warns_in_one_line_that_the_model_has_collapsed()
+    {
+        // What a collapsed model leaves: every item has the same code, every distance is 0.
+        string[] test = ["--images", TestData.MnistTestImages, "--labels", TestData.MnistTestLabels];
+        string collapsed = _temp.File("collapsed.aeidx");
+        using (var index = new CodeIndex(TorchSharp.torch.full(20, 784, 0.25f), source: """{"representation":"raw"}"""))
+        {
+            index.Save(collapsed);
+        }
+
+        CliRun search = CliRun.Of(["search", collapsed, "--query", "0", "-k", "3", .. test]);
+        Assert.True(search.ExitCode == 0, search.Error);
+        Assert.Equal($"warning: {collapsed}: all 20 indexed codes are the same (largest spread of a dimension 0): the model has collapsed, every distance is equal and the neighbours below are arbitrary.\n", search.Error.ReplaceLineEndings("\n"));
+        Assert.Contains("query 0 (7):", search.Output, StringComparison.Ordinal);
+
+        // Codes that differ in one value of one item are not collapsed: no warning.
+        string spread = _temp.File("spread.aeidx");
+        using (TorchSharp.torch.Tensor codes = TorchSharp.torch.full(20, 784, 0.25f))
+        {
+            codes[3, 100] = TorchSharp.torch.tensor(0.75f);
+            using var index = new CodeIndex(codes, source: """{"representation":"raw"}""");
+            index.Save(spread);
+        }
+
+        CliRun fine = CliRun.Of(["search", spread, "--query", "0", "-k", "3", .. test]);
+        Assert.True(fine.ExitCode == 0, fine.Error);
+        Assert.Equal(string.Empty, fine.Error);
+    }
+
+    [Fact]
     public void Index_bench_times_the_three_metrics_on_random_codes()
     {
         CliRun run = CliRun.Of("index", "bench", "--items", "5000", "--dims", "16", "--queries", "16", "-k", "3", "--threads", "1");

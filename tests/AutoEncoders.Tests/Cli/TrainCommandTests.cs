@@ -59,6 +59,36 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void A_denoising_run_says_which_test_metrics_are_on_corrupted_inputs()
+    {
+        using var runs = new TempDirectory();
+        string images = TestData.MnistTestImages;
+        string recipe = runs.Write("denoise.json", $$"""
+            {
+              "name": "denoise",
+              "model": { "kind": "dense", "layers": [784, 16] },
+              "objective": { "reconstruction": { "kind": "bce" }, "corruption": { "kind": "masking", "fraction": 0.5 } },
+              "training": { "epochs": 1, "batchSize": 50, "seed": 3 },
+              "data": { "trainImages": "{{images}}", "trainLimit": 200, "testImages": "{{images}}", "testLimit": 100 }
+            }
+            """);
+        const string Legend = "on inputs corrupted by {\"kind\":\"masking\",\"fraction\":0.5}, as in training: loss, bce; on clean inputs: squared_error_per_sample, mse_per_value, bce_per_value, psnr_db";
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", runs.File("runs"), "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.Error + train.Output);
+        Assert.Contains("\n         " + Legend + "\n", train.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        string run = Directory.GetDirectories(runs.File("runs")).Single();
+        CliRun eval = CliRun.Of("eval", run);
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        Assert.Contains("  " + Legend + "\n", eval.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        // The two BCEs differ because their inputs do: half the pixels masked costs more than clean inputs.
+        var metrics = new RunDirectory(run).LoadMetrics();
+        Assert.True(metrics["bce"] > metrics["bce_per_value"], $"bce {metrics["bce"]} on masked inputs, bce_per_value {metrics["bce_per_value"]} on clean ones");
+    }
+
+    [Fact]
     public void A_run_that_fails_before_its_first_checkpoint_leaves_no_run_directory()
     {
         using var runs = new TempDirectory();

@@ -145,6 +145,80 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
     }
 
     [Fact]
+    public void A_cosine_run_resumed_with_more_epochs_anneals_on_from_its_rate_and_never_raises_it()
+    {
+        // The run asked for 10 epochs and stopped after 5 (rate 0.55); its resume asks for 20. The schedule state is
+        // what the checkpoint carries from the first part to the second.
+        var cosine = new CosineAnnealingSchedule { MinRate = 0.1 };
+        var state = new Dictionary<string, double>();
+        double rate = 1.0;
+        var rates = new List<double>();
+        for (int epoch = 1; epoch <= 20; epoch++)
+        {
+            rate = cosine.RateAfter(epoch, epoch <= 5 ? 10 : 20, 1.0, rate, 0, state);
+            rates.Add(rate);
+        }
+
+        Assert.Equal(0.55, rates[4], 1e-12);
+
+        // Recomputing over 20 epochs would have given 0.1 + 0.9 * (1 + cos(pi * 6 / 20)) / 2 = 0.81 after epoch 6;
+        // instead the curve restarts from 0.55 at epoch 5 and reaches 0.1 at epoch 20.
+        Assert.True(rates[5] < rates[4], $"the rate rose from {rates[4]} to {rates[5]} on resume");
+        Assert.Equal(0.1 + (0.45 * (1 + Math.Cos(Math.PI / 15)) / 2), rates[5], 1e-12);
+        for (int i = 1; i < rates.Count; i++)
+        {
+            Assert.True(rates[i] <= rates[i - 1] + 1e-15, $"epoch {i + 1}: {rates[i]} after {rates[i - 1]}");
+        }
+
+        Assert.Equal(0.1, rates[^1], 1e-12);
+
+        // A run that keeps its epoch count follows the plain formula throughout.
+        var plain = new Dictionary<string, double>();
+        Assert.Equal(0.1 + (0.9 * (1 + Math.Cos(Math.PI * 7 / 20)) / 2), Enumerable.Range(1, 7).Select(e => cosine.RateAfter(e, 20, 1.0, 1.0, 0, plain)).Last(), 1e-12);
+    }
+
+    [Fact]
+    public void A_cosine_run_interrupted_and_resumed_with_more_epochs_never_raises_the_rate()
+    {
+        using var directory = new TempDirectory();
+        string checkpoint = directory.File("run.ckpt");
+        TensorDataset data = mnist.First(256);
+        TrainerOptions options = Quick with { Epochs = 6, Schedule = new CosineAnnealingSchedule() };
+        using var cancel = new CancellationTokenSource();
+        TorchRuntime.SetSeed(8);
+        using (var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build())
+        using (var trainer = new Trainer(model, new Objective(), options) { CheckpointPath = checkpoint })
+        {
+            trainer.Callbacks.Add(new CancelAfterEpoch(3, cancel));
+            trainer.Fit(data, cancellationToken: cancel.Token);
+        }
+
+        TorchRuntime.SetSeed(8);
+        using var resumedModel = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
+        using var resumed = new Trainer(resumedModel, new Objective(), options with { Epochs = 12 }) { CheckpointPath = checkpoint };
+        TrainingHistory history = resumed.Fit(data, resumeFrom: checkpoint);
+        double[] rates = [.. history.Epochs.Select(e => e.LearningRate)];
+        Assert.Equal(12, rates.Length);
+        for (int i = 1; i < rates.Length; i++)
+        {
+            Assert.True(rates[i] <= rates[i - 1], $"epoch {i + 1} used {rates[i]} after {rates[i - 1]}: [{string.Join(", ", rates)}]");
+        }
+
+        Assert.True(rates[^1] < 0.05 * rates[0], $"the rate should anneal towards 0 by epoch 12: [{string.Join(", ", rates)}]");
+    }
+
+    private sealed class CancelAfterEpoch(int epoch, CancellationTokenSource cancel) : ITrainingCallback
+    {
+        public void OnEpochEnd(EpochRecord record, int totalEpochs)
+        {
+            if (record.Epoch >= epoch)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public void Validation_split_holds_out_a_stratified_share()
     {
         TensorDataset data = mnist.First(1000);

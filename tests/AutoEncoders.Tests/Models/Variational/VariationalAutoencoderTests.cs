@@ -164,9 +164,20 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
 
         double full = Value(training: false, epoch: 0);
         Assert.True(full > 0);
-        Assert.Equal(0.0, Value(true, 0), 6);
-        Assert.Equal(0.5 * full, Value(true, 2), 1e-4 * full);
+        // Epoch 1 of 4 (0-based 0) carries 1/4 of the KL, as the README's min(1, epoch/N) promises.
+        Assert.Equal(0.25 * full, Value(true, 0), 1e-4 * full);
+        Assert.Equal(0.75 * full, Value(true, 2), 1e-4 * full);
         Assert.Equal(full, Value(true, 9), 1e-4 * full);
+    }
+
+    [Fact]
+    public void Kl_warm_up_weight_is_epoch_over_n_counting_epochs_from_one()
+    {
+        var term = new KlDivergence { WarmupEpochs = 4 };
+        double[] weights = Enumerable.Range(0, 6).Select(term.WarmupFactor).ToArray();
+        Assert.Equal([0.25, 0.5, 0.75, 1.0, 1.0, 1.0], weights);
+        Assert.Equal(1.0, new KlDivergence { WarmupEpochs = 1 }.WarmupFactor(0));
+        Assert.Equal(1.0, new KlDivergence { WarmupEpochs = 0 }.WarmupFactor(0));
     }
 
     [Fact]
