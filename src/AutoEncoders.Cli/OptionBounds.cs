@@ -15,7 +15,7 @@ internal static partial class OptionBounds
     // Options whose value counts something and must be at least 1.
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
-        "--limit", "--test-limit", "--iwae-limit", "--threads", "--count", "-k", "--k", "--neighbours", "--queries",
+        "--limit", "--test-limit", "--iwae-limit", "--threads", "--count", "-k", "--k", "--neighbours", "--queries", "--smoothing",
     };
 
     // Options that are a share of something, strictly between 0 and 1.

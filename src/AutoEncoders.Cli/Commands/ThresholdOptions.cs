@@ -32,16 +32,7 @@ internal sealed class ThresholdOptions
             throw new ArgumentException("Give one of --percentile, --fpr and --contamination, not several.");
         }
 
-        if (percentile is double p && p is not (>= 0 and <= 100))
-        {
-            throw new ArgumentException($"--percentile must lie in [0, 100]; found {p}.");
-        }
-
-        if (rate is double r && r is not (> 0 and < 1))
-        {
-            throw new ArgumentException($"--fpr must lie strictly between 0 and 1; found {r}.");
-        }
-
+        // --percentile and --fpr are range-checked while parsing, like every option of that name (OptionBounds).
         if (share is double c && c is not (> 0 and <= 0.5))
         {
             throw new ArgumentException($"--contamination must lie in (0, 0.5]; found {c}.");
