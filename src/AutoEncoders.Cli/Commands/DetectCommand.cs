@@ -265,7 +265,6 @@ internal static class DetectCommand
             }
 
             double[] score = scorer.Score(samples);
-            Tensor features = scorer.FeatureErrors(samples);
             bool[] flagged = [.. score.Select(s => s > settings.Threshold)];
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored   {score.Length} samples with {settings.Detector ?? "dense"} ({settings.Score ?? "reconstruction"}); {flagged.Count(f => f)} above the threshold {settings.Threshold:G5} ({settings.Rule})"));
             if (isAnomaly is not null)
@@ -290,7 +289,9 @@ internal static class DetectCommand
 
             if (parse.GetValue(scores) is string path)
             {
-                ReconstructionAnomalyDetector.WriteScores(path, score, settings.Threshold, isAnomaly, settings.Kind == DetectorFile.Table ? features : null, featureNames);
+                // Per-feature errors are one more pass through every member: only a table's --scores file shows them.
+                Tensor? features = settings.Kind == DetectorFile.Table ? scorer.FeatureErrors(samples) : null;
+                ReconstructionAnomalyDetector.WriteScores(path, score, settings.Threshold, isAnomaly, features, featureNames);
                 stdout.WriteLine($"wrote    {path}");
             }
 

@@ -70,6 +70,20 @@ public sealed class PrincipalComponentAnalysis : IDisposable
             total);
     }
 
+    /// <summary>
+    /// The first <paramref name="components"/> components of this fit, as a fit of its own: the same axes that
+    /// <see cref="Fit"/> with that many components finds, without a second eigendecomposition.
+    /// </summary>
+    public PrincipalComponentAnalysis Leading(int components)
+    {
+        if (components < 1 || components > ComponentCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(components), components, $"This fit has {ComponentCount} components.");
+        }
+
+        return new PrincipalComponentAnalysis(Mean.clone(), Components.narrow(0, 0, components).clone(), ExplainedVariance.narrow(0, 0, components).clone(), TotalVariance);
+    }
+
     /// <summary>Coordinates of <paramref name="data"/> [N, ...] along the components: [N, k].</summary>
     public Tensor Transform(Tensor data)
     {

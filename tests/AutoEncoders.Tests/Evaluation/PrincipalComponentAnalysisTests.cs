@@ -40,6 +40,23 @@ public sealed class PrincipalComponentAnalysisTests
     }
 
     [Fact]
+    public void Leading_components_of_a_full_fit_equal_a_fit_with_that_many()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(5);
+        Tensor data = torch.randn(500, 7, generator: generator) * torch.arange(1, 8, dtype: ScalarType.Float32);
+        using PrincipalComponentAnalysis full = PrincipalComponentAnalysis.Fit(data, 7);
+        using PrincipalComponentAnalysis leading = full.Leading(3);
+        using PrincipalComponentAnalysis direct = PrincipalComponentAnalysis.Fit(data, 3);
+
+        Assert.Equal(3, leading.ComponentCount);
+        Assert.True(leading.Components.eq(direct.Components).all().item<bool>(), "the same axes, bit for bit");
+        Assert.Equal(direct.ExplainedVarianceRatio, leading.ExplainedVarianceRatio);
+        Assert.True(leading.Reconstruct(data).eq(direct.Reconstruct(data)).all().item<bool>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => full.Leading(8));
+    }
+
+    [Fact]
     public void Principal_angles_of_a_subspace_with_itself_are_zero_and_of_orthogonal_ones_ninety()
     {
         Runtime.TorchRuntime.EnsureLoaded();

@@ -43,24 +43,21 @@ public static class BaselineScores
         int width = (int)reference.shape[1];
         if (reference.shape[0] >= 2)
         {
-            int components;
-            using (PrincipalComponentAnalysis full = PrincipalComponentAnalysis.Fit(reference, width))
+            using PrincipalComponentAnalysis full = PrincipalComponentAnalysis.Fit(reference, width);
+            double[] ratio = full.ExplainedVarianceRatio;
+            double cumulative = 0;
+            int components = width;
+            for (int k = 0; k < ratio.Length; k++)
             {
-                double[] ratio = full.ExplainedVarianceRatio;
-                double cumulative = 0;
-                components = width;
-                for (int k = 0; k < ratio.Length; k++)
+                cumulative += ratio[k];
+                if (cumulative > PcaVariance)
                 {
-                    cumulative += ratio[k];
-                    if (cumulative > PcaVariance)
-                    {
-                        components = k + 1;
-                        break;
-                    }
+                    components = k + 1;
+                    break;
                 }
             }
 
-            using PrincipalComponentAnalysis pca = PrincipalComponentAnalysis.Fit(reference, components);
+            using PrincipalComponentAnalysis pca = full.Leading(components);
             Tensor error = (x - pca.Reconstruct(x)).square().sum(1).to_type(ScalarType.Float64);
             result.Add(($"PCA, {components} of {width} components (90% of the variance)", error.data<double>().ToArray()));
         }

@@ -256,12 +256,13 @@ public sealed class SequenceAnomalyDetector : IDisposable
     public double[] Score(Tensor series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        double[] reconstruction = ReconstructionScores(series);
         if (ScoreKind == SequenceScore.Reconstruction)
         {
-            return reconstruction;
+            return ReconstructionScores(series);
         }
 
+        // The neighbour score alone needs no reconstruction pass (Combine ignores it).
+        double[] reconstruction = ScoreKind == SequenceScore.Neighbours ? [] : ReconstructionScores(series);
         Tensor reference = ReferenceCodes ?? throw new InvalidOperationException("The latent-space score needs the training codes: call UseNeighbours first.");
         using Tensor codes = Codes(series);
         SearchResults found = ExactSearch.Search(reference, codes, Math.Min(Neighbours, (int)reference.shape[0]));
