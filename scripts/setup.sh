@@ -8,6 +8,10 @@ packages=(
   fonts-dejavu-core       # text in the plots
   chromium                # headless browser that checks the HTML report in the tests
   fortunes                # a real text corpus (/usr/share/games/fortunes) for `ae documents`
+  python3-sklearn         # the anomaly-detection peers (k-NN, LOF, PCA, isolation forest) in bench/anomaly
+  libopenblas0-pthread    # a threaded BLAS for the Python peers
+  python3-torch           # PyTorch 1.13: the benchmark peer and the PyTorch weight round-trip tests
+  python3-onnx            # onnx.checker on every exported .onnx file in the tests
 )
 missing=()
 for p in "${packages[@]}"; do
