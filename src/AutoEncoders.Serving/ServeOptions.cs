@@ -56,6 +56,11 @@ public sealed record ServeOptions
             throw new ArgumentException($"--port: expected 0 to 65535, found {Port}.");
         }
 
+        if (Host != "localhost" && !System.Net.IPAddress.TryParse(Host, out _))
+        {
+            throw new ArgumentException($"--host: expected an IP address such as 127.0.0.1 or 0.0.0.0, found '{Host}'.");
+        }
+
         if (ApiKey is { Length: < 8 })
         {
             throw new ArgumentException("--api-key: expected at least 8 characters; a short key is easy to guess.");

@@ -26,12 +26,12 @@ public sealed class ServingApplication : IAsyncDisposable
     private ServingApplication(WebApplication app, InferenceBatcher queue, ServeOptions options)
     {
         _app = app;
-        Queue = queue;
+        Batcher = queue;
         Options = options;
     }
 
     /// <summary>The inference queue (its counters show how requests were batched).</summary>
-    public InferenceBatcher Queue { get; }
+    public InferenceBatcher Batcher { get; }
 
     /// <summary>The settings it runs with.</summary>
     public ServeOptions Options { get; }
@@ -50,9 +50,7 @@ public sealed class ServingApplication : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        IPAddress address = options.Host == "localhost" ? IPAddress.Loopback
-            : IPAddress.TryParse(options.Host, out IPAddress? parsed) ? parsed
-            : throw new ArgumentException($"--host: expected an IP address such as 127.0.0.1 or 0.0.0.0, found '{options.Host}'.");
+        IPAddress address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -111,7 +109,19 @@ public sealed class ServingApplication : IAsyncDisposable
                 await Problem(context, StatusCodes.Status500InternalServerError, "model", $"the computation failed: {e.GetType().Name}: {e.Message.Split('\n')[0]}").ConfigureAwait(false);
             }
         });
-        app.UseStatusCodePages();
+        // What routing refuses itself (no such path, method or content type) is a problem naming the part too.
+        app.UseStatusCodePages(async pages =>
+        {
+            HttpContext context = pages.HttpContext;
+            (string field, string detail) = context.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ("path", $"no endpoint {context.Request.Path}; the API is under /v1 (see /openapi/v1.json)."),
+                StatusCodes.Status405MethodNotAllowed => ("method", $"{context.Request.Method} is not accepted by {context.Request.Path}."),
+                StatusCodes.Status415UnsupportedMediaType => ("Content-Type", $"expected application/json or {RequestBodyReader.NpyMediaType}, found '{context.Request.ContentType ?? "(none)"}'."),
+                _ => ("request", "the request was refused."),
+            };
+            await Problem(context, context.Response.StatusCode, field, detail).ConfigureAwait(false);
+        });
         if (options.CorsOrigins.Count > 0)
         {
             app.UseCors();
@@ -142,20 +152,20 @@ public sealed class ServingApplication : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellation = default)
     {
         await _app.StopAsync(cancellation).ConfigureAwait(false);
-        Queue.Dispose();
+        Batcher.Dispose();
     }
 
     /// <summary>Waits until the host is told to stop (SIGINT or SIGTERM for a console process), then stops gracefully.</summary>
     public async Task RunUntilStoppedAsync()
     {
         await _app.WaitForShutdownAsync().ConfigureAwait(false);
-        Queue.Dispose();
+        Batcher.Dispose();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        Queue.Dispose();
+        Batcher.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
