@@ -20,7 +20,7 @@ run="${1:-}"
 if [ -z "$run" ]; then
   if [ ! -f "$out/run/model.json" ]; then
     rm -rf "$out/runs" "$out/run"
-    $ae train --recipe recipes/hinton-784-1000-500-250-30.json --epochs 1 --train-limit 6000 --progress none --out "$out/runs" >/dev/null
+    $ae train --recipe recipes/hinton-784-1000-500-250-30.json --epochs 1 --train-limit 6000 --progress silent --out "$out/runs" >/dev/null
     mv "$out/runs"/* "$out/run"
   fi
   run="$out/run"

@@ -80,7 +80,8 @@ public static class RequestBodyReader
             throw new RequestRefusedException(StatusCodes.Status415UnsupportedMediaType, "Content-Type", $"expected application/json, found '{contentType ?? "(none)"}'.");
         }
 
-        JsonElement root = Parse(body);
+        using JsonDocument document = Parse(body);
+        JsonElement root = document.RootElement.Clone();
         return root.ValueKind == JsonValueKind.Object
             ? root
             : throw RequestRefusedException.BadField("body", $"expected a JSON object, found {Describe(root)}.");
@@ -107,12 +108,11 @@ public static class RequestBodyReader
     private static RequestRefusedException TooLarge(long size, long max) =>
         new(StatusCodes.Status413PayloadTooLarge, "body", string.Create(CultureInfo.InvariantCulture, $"the body has more than {max} bytes ({size} or more); send fewer rows per request."));
 
-    private static JsonElement Parse(byte[] body)
+    private static JsonDocument Parse(byte[] body)
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-            return document.RootElement.Clone();
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
@@ -122,7 +122,8 @@ public static class RequestBodyReader
 
     private static RowsPayload ParseJson(byte[] body, string field, long[] itemShape, long size, int maxItems)
     {
-        JsonElement root = Parse(body);
+        using JsonDocument document = Parse(body);
+        JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw RequestRefusedException.BadField("body", $"expected a JSON object {{\"{field}\": [...]}}, found {Describe(root)}.");
