@@ -8,7 +8,8 @@ namespace AutoEncoders.Serving;
 /// <summary>
 /// Runs every model computation of the service on one thread, in request order, and gathers concurrent requests
 /// for the same <see cref="RowOperation"/> into one forward pass (dynamic batching): the first waiting request
-/// waits at most <see cref="MaxWait"/> for others, and a pass holds at most <see cref="MaxBatch"/> rows.
+/// waits at most <see cref="MaxWait"/> for others (when the previous pass served more than one request), and a
+/// pass holds at most <see cref="MaxBatch"/> rows.
 /// </summary>
 /// <remarks>
 /// One thread because TorchSharp's dispose scopes and no-grad state are per thread and a module is not meant to run
@@ -22,6 +23,7 @@ public sealed class InferenceBatcher : IDisposable
     private readonly Thread _thread;
     private Job? _held;
     private Task<bool>? _waiting;
+    private int _lastPassRequests = 2;
     private long _passes;
     private long _rows;
 
@@ -99,7 +101,11 @@ public sealed class InferenceBatcher : IDisposable
 
             var batch = new List<RowsJob> { rows };
             int total = rows.Count;
-            long deadline = Stopwatch.GetTimestamp() + (long)(MaxWait.TotalSeconds * Stopwatch.Frequency);
+
+            // Waiting for company pays only under concurrent load: after a pass that served one request alone, the
+            // next runs at once with whatever is queued (a lone client does not pay the wait on every request).
+            TimeSpan wait = _lastPassRequests > 1 ? MaxWait : TimeSpan.Zero;
+            long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
             while (total < MaxBatch)
             {
                 TimeSpan left = TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
@@ -120,6 +126,7 @@ public sealed class InferenceBatcher : IDisposable
                 }
             }
 
+            _lastPassRequests = batch.Count;
             Forward(batch);
         }
     }

@@ -209,7 +209,11 @@ function drawHistogram() {
   ctx.fillStyle = '#333'; ctx.font = '11px sans-serif';
   ctx.fillText(lo.toPrecision(3), 0, canvas.height - 5);
   ctx.fillText(hi.toPrecision(3), canvas.width - 40, canvas.height - 5);
-  ctx.fillText(`threshold ${threshold.toPrecision(4)}: ${scores.filter((s) => s > threshold).length} flagged`, Math.min(tx + 4, canvas.width - 150), 12);
+  const label = `threshold ${threshold.toPrecision(4)}: ${scores.filter((s) => s > threshold).length} of ${scores.length} flagged`;
+  const right = tx + 4 + ctx.measureText(label).width > canvas.width;
+  ctx.textAlign = right ? 'right' : 'left';
+  ctx.fillText(label, right ? tx - 4 : tx + 4, 12);
+  ctx.textAlign = 'left';
 }
 
 async function computeUmap() {
