@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   dataset-fashion-mnist   # full Fashion-MNIST (IDX) in /usr/share/datasets/fashion-mnist
   fonts-dejavu-core       # text in the plots
-  chromium                # headless browser that checks the HTML report in the tests
+  chromium                # headless browser that checks the HTML report and the `ae serve` explorer in the tests
+  nodejs                  # builds the explorer page (web/explorer) and drives its browser test (with npm)
   fortunes                # a real text corpus (/usr/share/games/fortunes) for `ae documents`
   python3-sklearn         # the anomaly-detection peers (k-NN, LOF, PCA, isolation forest) in bench/anomaly
   libopenblas0-pthread    # a threaded BLAS for the Python peers
@@ -26,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is not installed: https://dot.net" >&2; exit 1; }
+
+# The explorer page of `ae serve`: its npm packages exactly as package-lock.json pins them (umap-js, esbuild,
+# playwright-core); the Serving build bundles the page with esbuild once they are there.
+explorer="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web/explorer"
+command -v npm >/dev/null || { echo "error: npm is not installed (it comes with Node.js 20: https://nodejs.org)" >&2; exit 1; }
+if [ ! -x "$explorer/node_modules/.bin/esbuild" ] || [ "$explorer/package-lock.json" -nt "$explorer/node_modules/.package-lock.json" ]; then
+  (cd "$explorer" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # Data roots: the offline MNIST copy next to the repository, when there is one.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -43,6 +43,7 @@ public static class AeApplication
         root.Subcommands.Add(ReduceCommand.Create());
         root.Subcommands.Add(DocumentsCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         OptionBounds.AttachTo(root);
         return root;
     }

@@ -16,6 +16,13 @@ public static partial class NpyFile
     /// <summary>Writes <paramref name="tensor"/> (float32, float64 or int64) to <paramref name="path"/>, atomically.</summary>
     public static void Write(string path, Tensor tensor)
     {
+        byte[] bytes = ToBytes(tensor);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>The .npy file's bytes for <paramref name="tensor"/> (float32, float64 or int64), e.g. for an HTTP body.</summary>
+    public static byte[] ToBytes(Tensor tensor)
+    {
         ArgumentNullException.ThrowIfNull(tensor);
         using var scope = torch.NewDisposeScope();
         Tensor t = tensor.cpu().contiguous();
@@ -30,15 +37,14 @@ public static partial class NpyFile
         string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         int total = Magic.Length + 2 + 2 + header.Length + 1;
         header = header.PadRight(header.Length + ((64 - (total % 64)) % 64)) + "\n";
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(Magic);
-            stream.WriteByte(1);
-            stream.WriteByte(0);
-            stream.Write(BitConverter.GetBytes((ushort)header.Length));
-            stream.Write(Encoding.ASCII.GetBytes(header));
-            stream.Write(data);
-        });
+        using var stream = new MemoryStream(Magic.Length + 4 + header.Length + data.Length);
+        stream.Write(Magic);
+        stream.WriteByte(1);
+        stream.WriteByte(0);
+        stream.Write(BitConverter.GetBytes((ushort)header.Length));
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        stream.Write(data);
+        return stream.ToArray();
     }
 
     /// <summary>Reads a .npy file of float32, float64 or int64 values into a tensor of the same type and shape.</summary>
@@ -55,7 +61,14 @@ public static partial class NpyFile
             throw new FileNotFoundException($"{path}: no such file.", path);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads the bytes of a .npy file (e.g. an HTTP body); <paramref name="path"/> names the source in errors.</summary>
+    /// <exception cref="DataFormatException">As <see cref="Read"/>.</exception>
+    public static Tensor Parse(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
             throw new DataFormatException(path, "offset 0", "expected the .npy magic \\x93NUMPY; this is not a NumPy array file.");
