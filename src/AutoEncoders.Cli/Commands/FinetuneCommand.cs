@@ -3,7 +3,7 @@ using System.Globalization;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models.Classification;
-using AutoEncoders.Models.Dense;
+using AutoEncoders.Models;
 using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using AutoEncoders.Training;
@@ -42,9 +42,15 @@ internal static class FinetuneCommand
             common.ConfigureRuntime(parse, seed);
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            if (trained.Model is not DenseAutoencoder autoencoder)
+            Autoencoder autoencoder = trained.Model;
+            EncoderClassifierConfig config;
+            try
             {
-                throw new ArgumentException($"{directory}: fine-tuning needs a dense autoencoder; this one is {trained.Manifest.Model.GetType().Name}.");
+                config = EncoderClassifierConfig.ForPretrained(trained.Manifest.Model, 1);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{directory}: {e.Message}", e);
             }
 
             using LabelledSplits data = labelled.Load(parse, directory, common, stdout);
@@ -58,7 +64,7 @@ internal static class FinetuneCommand
                 Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
                 Log = parse.GetValue(quiet) ? null : line => stdout.WriteLine($"  {line}"),
             };
-            var config = EncoderClassifierConfig.For((DenseAutoencoderConfig)autoencoder.Config, data.Classes);
+            config = config with { Classes = data.Classes };
             var arms = new List<(string Name, bool Pretrained)>();
             if (!parse.GetValue(scratchOnly))
             {
@@ -83,7 +89,7 @@ internal static class FinetuneCommand
 
                 var armOptions = pretrained ? options : options with { FreezeLayers = 0 };
                 stdout.WriteLine($"{arm}: {string.Join("-", config.Layers)}-{config.Classes}, {(armOptions.FreezeLayers > 0 ? $"lowest {armOptions.FreezeLayers} layers frozen, " : string.Empty)}{armOptions.Epochs} epochs, batch {armOptions.BatchSize}, Adam lr {armOptions.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}");
-                var trainer = new ClassifierTrainer(classifier, armOptions);
+                using var trainer = new ClassifierTrainer(classifier, armOptions);
                 trainer.Fit(data.Labelled);
                 (IReadOnlyDictionary<string, double> metrics, ConfusionMatrix confusion) = trainer.Evaluate(data.Test);
                 errors[arm] = confusion.Error;

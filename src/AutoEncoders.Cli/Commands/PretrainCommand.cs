@@ -8,6 +8,7 @@ using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
 using AutoEncoders.Training.Pretraining;
 
 namespace AutoEncoders.Cli.Commands;
@@ -86,6 +87,7 @@ internal static class PretrainCommand
                     Mode = parse.GetValue(mode) ?? recipe.Pretraining.Mode,
                     FineTune = fineTuneOptions,
                     Log = stdout.WriteLine,
+                    Callbacks = Progress(stdout),
                 };
                 source = recipe.Data with
                 {
@@ -120,6 +122,7 @@ internal static class PretrainCommand
                     Mode = parse.GetValue(mode) ?? PretrainingMode.SeparateAutoencoders,
                     FineTune = fineTune > 0 ? layerTraining with { Epochs = fineTune } : null,
                     Log = stdout.WriteLine,
+                    Callbacks = Progress(stdout),
                 };
                 source = new DataSource { Dataset = parse.GetValue(dataset) ?? "mnist", TrainLimit = parse.GetValue(trainLimit) };
             }
@@ -179,6 +182,10 @@ internal static class PretrainCommand
         });
         return command;
     }
+
+    // Each stage's and the fine-tuning's epochs on the console: a live bar on a terminal, a line per epoch otherwise.
+    private static Func<string, IEnumerable<ITrainingCallback>> Progress(TextWriter stdout) =>
+        label => [new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, ProgressMode.Auto, label)];
 
     internal static int[] ParseLayers(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

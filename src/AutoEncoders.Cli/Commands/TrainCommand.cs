@@ -4,13 +4,12 @@ using System.Runtime.InteropServices;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
-using AutoEncoders.Models.Adversarial;
 using AutoEncoders.Models.Dense;
-using AutoEncoders.Models.Variational;
 using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
 using TorchSharp;
 
 namespace AutoEncoders.Cli.Commands;
@@ -213,9 +212,7 @@ internal static class TrainCommand
         stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
 
         TrainerOptions options = recipe.Training with { Progress = ProgressMode.Silent };
-        using Trainer trainer = model is AdversarialAutoencoder adversarial
-            ? new AdversarialTrainer(adversarial, recipe.Objective, options) { CheckpointPath = run.CheckpointPath }
-            : new Trainer(model, recipe.Objective, options) { CheckpointPath = run.CheckpointPath };
+        using var trainer = new Trainer(model, recipe.Objective, options) { CheckpointPath = run.CheckpointPath };
         if (recipe.Training.Progress != ProgressMode.Silent)
         {
             // A live bar only on the real console; captured output gets one line per epoch.
@@ -275,7 +272,8 @@ internal static class TrainCommand
         if (DataSourceLoader.HasTest(recipe.Data))
         {
             using TensorDataset test = DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions);
-            var metrics = TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
+            stdout.WriteLine($"evaluate {test.Name}: {test.Count} samples");
+            Dictionary<string, double> metrics = ModelEvaluation.Evaluate(trained, test);
             if (recipe.Model.CodeShape.Length == 1 && recipe.Model.CodeShape[0] < train.SampleSize)
             {
                 // The linear baseline at the same code size: PCA fitted on the same training data.
@@ -298,28 +296,6 @@ internal static class TrainCommand
         // Pictures and report (Visualization): RUN_DIR/pictures/*.png and RUN_DIR/report.html; `ae report` rebuilds them.
         ReportCommand.WriteAfterTraining(run.Path, recipe, dataOptions, stdout, parse.InvocationConfiguration.Error);
         return 0;
-    }
-
-    /// <summary>The objective's terms and the reconstruction metrics on the test split.</summary>
-    internal static IReadOnlyDictionary<string, double> TestMetrics(Trainer trainer, TrainedAutoencoder trained, TensorDataset test)
-    {
-        var metrics = trainer.Evaluate(test).ToDictionary(p => p.Key, p => p.Value);
-        using var scope = torch.NewDisposeScope();
-        foreach ((string key, double value) in ReconstructionMetrics.Compute(test.Features, trained.ReconstructAll(test)).ToDictionary())
-        {
-            metrics[key] = value;
-        }
-
-        if (trained.Model is VariationalModel vae)
-        {
-            // Test ELBO, KL and active units in nats per example; `ae eval --iwae-samples K` adds the IWAE bound.
-            foreach ((string key, double value) in VariationalEvaluation.Evaluate(vae, test).ToDictionary())
-            {
-                metrics[key] = value;
-            }
-        }
-
-        return metrics;
     }
 
     private static Recipe FromFlags(ParseResult parse, Option<string?> layers, Option<Activation?> activation, Option<Activation?> codeActivation, Option<string?> loss, Option<bool> tied)
@@ -345,20 +321,8 @@ internal static class TrainCommand
         return new Recipe { Name = $"dense-{string.Join('-', parsed)}", Model = config, Objective = new Objective { Reconstruction = reconstruction } };
     }
 
-    private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise)
-    {
-        if (codeNoise is not double s)
-        {
-            return recipe;
-        }
-
-        if (recipe.Model is not DenseAutoencoderConfig dense)
-        {
-            throw new ArgumentException("--code-noise: only dense models have a code-noise option.");
-        }
-
-        return recipe with { Model = dense with { CodeNoise = s } };
-    }
+    private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise) =>
+        codeNoise is double s ? recipe.WithCodeNoise(s, "--code-noise") : recipe;
 
     private static Recipe AddObjectiveFlags(Recipe recipe, string? noise, double? l1, double? contractive)
     {
