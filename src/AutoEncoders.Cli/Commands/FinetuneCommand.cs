@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
-using AutoEncoders.Models.Classification;
 using AutoEncoders.Models;
+using AutoEncoders.Models.Classification;
 using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
 
 namespace AutoEncoders.Cli.Commands;
 
@@ -29,10 +30,11 @@ internal static class FinetuneCommand
         var scratchOnly = new Option<bool>("--scratch") { Description = "Train only the from-scratch network (the model directory gives just the architecture)." };
         var results = new Option<string?>("--results") { Description = "Append one CSV row per trained network (arm, labels, freeze, epochs, lr, test accuracy and error) to this file." };
         var quiet = new Option<bool>("--quiet") { Description = "No per-epoch lines." };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR/<arm> (pretrained, scratch): loss, accuracy and weight histograms per epoch." };
 
         var command = new Command("finetune", "Put a softmax head on a pretrained encoder and train it on N labels (optionally freezing lower layers; optionally next to a from-scratch baseline); prints test accuracy and a confusion matrix.")
         {
-            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet,
+            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet, tensorBoard,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -90,6 +92,11 @@ internal static class FinetuneCommand
                 var armOptions = pretrained ? options : options with { FreezeLayers = 0 };
                 stdout.WriteLine($"{arm}: {string.Join("-", config.Layers)}-{config.Classes}, {(armOptions.FreezeLayers > 0 ? $"lowest {armOptions.FreezeLayers} layers frozen, " : string.Empty)}{armOptions.Epochs} epochs, batch {armOptions.BatchSize}, Adam lr {armOptions.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}");
                 using var trainer = new ClassifierTrainer(classifier, armOptions);
+                if (parse.GetValue(tensorBoard) is string events)
+                {
+                    trainer.Trainer.Callbacks.Add(new TensorBoardLogger(Path.Combine(events, arm)));
+                }
+
                 trainer.Fit(data.Labelled);
                 (IReadOnlyDictionary<string, double> metrics, ConfusionMatrix confusion) = trainer.Evaluate(data.Test);
                 errors[arm] = confusion.Error;

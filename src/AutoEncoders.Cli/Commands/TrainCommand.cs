@@ -45,12 +45,13 @@ internal static class TrainCommand
         var codeNoise = new Option<double?>("--code-noise") { Description = "Dense models: Gaussian noise (standard deviation S) on the code layer's input while training, for near-binary sigmoid codes (semantic hashing)." };
         var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
         var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on the code with this weight." };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR: losses and learning rate per epoch, weight histograms, reconstructions of image data." };
         var contractive = new Option<double?>("--contractive") { Description = "Add an exact contractive penalty with this weight." };
 
         var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
         {
             recipeOption, resume, output, name, epochs, batchSize, learningRate, dataset, trainLimit, validationSplit, progress,
-            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise,
+            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise, tensorBoard,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -126,7 +127,7 @@ internal static class TrainCommand
                 run.SaveRecipe(recipe);
                 try
                 {
-                    return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+                    return Train(parse, common, run, recipe, resumeDir is not null, parse.GetValue(tensorBoard), stdout);
                 }
                 catch (InvalidOperationException e) when (e is NonFiniteLossException or NonFiniteParameterException)
                 {
@@ -200,7 +201,7 @@ internal static class TrainCommand
         return $"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.";
     }
 
-    private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
+    private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, string? tensorBoard, TextWriter stdout)
     {
         DatasetOptions dataOptions = common.DatasetOptions(parse, stdout);
         using TensorDataset train = DataSourceLoader.Load(recipe.Data, DatasetSplit.Train, dataOptions);
@@ -217,6 +218,11 @@ internal static class TrainCommand
         {
             // A live bar only on the real console; captured output gets one line per epoch.
             trainer.Callbacks.Add(new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, recipe.Training.Progress));
+        }
+
+        if (tensorBoard is not null)
+        {
+            trainer.Callbacks.Add(new TensorBoardLogger(tensorBoard, train.Features.narrow(0, 0, Math.Min(8, train.Count))));
         }
 
         using var cancellation = new CancellationTokenSource();

@@ -19,7 +19,7 @@ namespace AutoEncoders.Training;
 /// progress are <see cref="ITrainingCallback"/>s; callbacks see the trainer, can stop it and keep their state in
 /// checkpoints.
 /// </summary>
-public class Trainer : IDisposable
+public sealed class Trainer : IDisposable
 {
     private readonly List<optim.Optimizer> _optimizers = [];
     private readonly Dictionary<string, Generator> _generators = [];
@@ -170,36 +170,7 @@ public class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         TrainingStep.CheckData(data);
-        bool wasTraining = Model.training;
-        Model.eval();
-        IReadOnlyList<string> names = MetricNames;
-        double[] sums = new double[names.Count];
-        long samples = 0;
-
-        // Evaluation noise has its own generator, reseeded every time, so validation losses of denoising models are
-        // comparable across epochs and do not disturb the training noise stream.
-        using var generator = new Generator((ulong)Options.Seed + 2);
-        try
-        {
-            foreach (Batch batch in data.Batches(batchSize ?? Math.Max(Options.BatchSize, 1024)))
-            {
-                using var scope = torch.NewDisposeScope();
-                using IDisposable gradientMode = TrainingStep.EvaluatesWithGradients ? torch.enable_grad() : torch.no_grad();
-                double[] values = TrainingStep.Evaluate(batch, _context, generator);
-                for (int i = 0; i < values.Length; i++)
-                {
-                    sums[i] += values[i] * batch.Size;
-                }
-
-                samples += batch.Size;
-            }
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
-
-        return names.Select((n, i) => (n, v: sums[i] / Math.Max(1, samples))).ToDictionary(p => p.n, p => p.v);
+        return StepEvaluation.Mean(TrainingStep, _context, data, batchSize ?? Math.Max(Options.BatchSize, 1024), Options.Seed);
     }
 
     /// <summary>Writes a checkpoint (weights, optimisers, generators, loss and callback states, history) to <paramref name="path"/>, atomically.</summary>
@@ -230,38 +201,18 @@ public class Trainer : IDisposable
         ShuffleGenerator.set_state(_state.ShuffleState!);
     }
 
-    /// <summary>Disposes optimisers, generators and the callbacks' native state.</summary>
+    /// <summary>Disposes optimisers, generators and the callbacks' native state (saved weights).</summary>
     public void Dispose()
     {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases native resources.</summary>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (_disposed)
+        if (!_disposed)
         {
-            return;
-        }
-
-        if (disposing)
-        {
+            _disposed = true;
             _optimizers.ForEach(o => o.Dispose());
             _shuffleGenerator?.Dispose();
             _noiseGenerator?.Dispose();
-            foreach (Generator generator in _generators.Values)
-            {
-                generator.Dispose();
-            }
-
-            foreach (IDisposable callback in Callbacks.OfType<IDisposable>())
-            {
-                callback.Dispose();
-            }
+            _generators.Values.ToList().ForEach(g => g.Dispose());
+            Callbacks.OfType<IDisposable>().ToList().ForEach(c => c.Dispose());
         }
-
-        _disposed = true;
     }
 
     internal Generator NamedGenerator(string name)
@@ -353,7 +304,7 @@ public class Trainer : IDisposable
 
             // Once per epoch, before anything is evaluated or saved: a non-finite weight earlier in the epoch makes
             // the next loss non-finite, which the per-batch guard catches; this catches the epoch's last updates.
-            if (FirstNonFiniteState() is string bad)
+            if (NonFiniteWeights.First(Model) is string bad)
             {
                 throw new NonFiniteParameterException(_state.Epoch + 1, _state.Step, bad, "at the end of the epoch");
             }
@@ -410,7 +361,7 @@ public class Trainer : IDisposable
     // are already non-finite (an earlier update diverged) are never written.
     private InvalidOperationException StopOnNonFiniteLoss(NonFiniteLossException e)
     {
-        if (FirstNonFiniteState() is string bad)
+        if (NonFiniteWeights.First(Model) is string bad)
         {
             return new NonFiniteParameterException(_state.Epoch + 1, _state.Step, bad, $"found when the '{e.Term}' term became {e.Value} at batch {e.Batch}");
         }
@@ -422,21 +373,6 @@ public class Trainer : IDisposable
         }
 
         return e;
-    }
-
-    /// <summary>The name of the first floating-point weight or buffer holding a NaN or infinity, or null (one host read).</summary>
-    private string? FirstNonFiniteState()
-    {
-        using var scope = torch.NewDisposeScope();
-        (string Name, Tensor Value)[] floating = [.. Model.state_dict().Where(p => p.Value.is_floating_point()).Select(p => (p.Key, p.Value))];
-        if (floating.Length == 0)
-        {
-            return null;
-        }
-
-        using Tensor finite = torch.stack(floating.Select(p => p.Value.detach().isfinite().all()).ToArray()).cpu();
-        int first = Array.IndexOf(finite.data<bool>().ToArray(), false);
-        return first < 0 ? null : floating[first].Name;
     }
 
     private void SetLearningRate(double rate)

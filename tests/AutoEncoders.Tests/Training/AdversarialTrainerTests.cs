@@ -136,10 +136,10 @@ public sealed class AdversarialTrainerTests
         using var directory = new TempDirectory();
         string checkpoint = directory.File("plain.ckpt");
 
-        // A plain trainer's checkpoint of the same model (as an older build wrote for adversarial runs) has no prior stream.
+        // A plain reconstruction step's checkpoint of the same model has no prior stream.
         TorchRuntime.SetSeed(32);
         using (var model = (AdversarialAutoencoder)Config.Build())
-        using (var plain = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options with { Epochs = 1 }) { CheckpointPath = checkpoint })
+        using (var plain = new Trainer(new ReconstructionStep(model, new Objective { Reconstruction = new MeanSquaredError() }), Options with { Epochs = 1 }) { CheckpointPath = checkpoint })
         {
             plain.Fit(data);
         }
