@@ -22,11 +22,10 @@ namespace AutoEncoders.Training;
 public sealed class Trainer : IDisposable
 {
     private readonly List<optim.Optimizer> _optimizers = [];
-    private readonly Dictionary<string, Generator> _generators = [];
     private readonly StepContext _context;
+    private readonly ITrainingCallback[] _ownCallbacks;
     private TrainerState _state = new();
-    private Generator? _shuffleGenerator;
-    private Generator? _noiseGenerator;
+    private readonly TrainerGenerators _generators;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/> on <paramref name="objective"/> with the step the model kind brings.</summary>
@@ -45,7 +44,9 @@ public sealed class Trainer : IDisposable
         Device = TorchRuntime.ParseDevice(Options.Device);
         Model.to(Device);
         _context = new StepContext(this);
-        foreach (ITrainingCallback callback in TrainerCallbacks.FromOptions(Options))
+        _generators = new TrainerGenerators(step, Options.Seed);
+        _ownCallbacks = [.. TrainerCallbacks.FromOptions(Options)];
+        foreach (ITrainingCallback callback in _ownCallbacks)
         {
             Callbacks.Add(callback);
         }
@@ -109,9 +110,9 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    internal Generator NoiseGenerator => _noiseGenerator ??= new Generator((ulong)Options.Seed + 1);
+    internal Generator NoiseGenerator => _generators.Noise;
 
-    private Generator ShuffleGenerator => _shuffleGenerator ??= new Generator((ulong)Options.Seed);
+    private Generator ShuffleGenerator => _generators.Shuffle;
 
     /// <summary>Asks the run to stop after the current epoch (Keras's <c>model.stop_training = True</c>); <paramref name="reason"/> becomes the history's stop reason.</summary>
     public void RequestStop(string reason)
@@ -178,14 +179,14 @@ public sealed class Trainer : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _state.ShuffleState ??= ShuffleGenerator.get_state();
-        TrainingCheckpoint.Write(path, this, _state with { History = History }, NoiseGenerator, GeneratorsByName(), Callbacks);
+        TrainingCheckpoint.Write(path, this, _state with { History = History }, NoiseGenerator, _generators.ByName(), Callbacks);
     }
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same model, objective and step.</summary>
     public void LoadCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _state = TrainingCheckpoint.Read(path, this, NoiseGenerator, GeneratorsByName(), Callbacks);
+        _state = TrainingCheckpoint.Read(path, this, NoiseGenerator, _generators.ByName(), Callbacks);
         double baseRate = Options.Optimizer.LearningRate;
         if (_state.BaseLearningRate != baseRate)
         {
@@ -201,42 +202,26 @@ public sealed class Trainer : IDisposable
         ShuffleGenerator.set_state(_state.ShuffleState!);
     }
 
-    /// <summary>Disposes optimisers, generators and the callbacks' native state (saved weights).</summary>
+    /// <summary>Disposes optimisers, generators and the native state of the callbacks the options created (saved weights); callers dispose the callbacks they added.</summary>
     public void Dispose()
     {
         if (!_disposed)
         {
             _disposed = true;
             _optimizers.ForEach(o => o.Dispose());
-            _shuffleGenerator?.Dispose();
-            _noiseGenerator?.Dispose();
-            _generators.Values.ToList().ForEach(g => g.Dispose());
-            Callbacks.OfType<IDisposable>().ToList().ForEach(c => c.Dispose());
+            _generators.Dispose();
+            _ownCallbacks.OfType<IDisposable>().ToList().ForEach(c => c.Dispose());
         }
     }
 
-    internal Generator NamedGenerator(string name)
-    {
-        if (!_generators.TryGetValue(name, out Generator? generator))
-        {
-            int offset = TrainingStep.Generators.TryGetValue(name, out int o) ? o : throw new KeyNotFoundException($"The step declares no generator '{name}'.");
-            _generators[name] = generator = new Generator((ulong)(Options.Seed + offset));
-        }
-
-        return generator;
-    }
-
-    private Dictionary<string, Generator> GeneratorsByName() => TrainingStep.Generators.Keys.ToDictionary(n => n, NamedGenerator);
+    internal Generator NamedGenerator(string name) => _generators.Named(name);
 
     private void StartFresh()
     {
         // Seed dropout and any sampling inside the model through torch's global generator; shuffling and
         // corruption have generators of their own so that each stream is reproducible by itself.
         torch.manual_seed(Options.Seed);
-        _shuffleGenerator?.Dispose();
-        _noiseGenerator?.Dispose();
-        _shuffleGenerator = new Generator((ulong)Options.Seed);
-        _noiseGenerator = new Generator((ulong)Options.Seed + 1);
+        _generators.Reseed();
         TrainingStep.Reset();
         History = new TrainingHistory { Metrics = MetricNames };
         _state = new TrainerState { LearningRate = Options.Optimizer.LearningRate, BaseLearningRate = Options.Optimizer.LearningRate };
@@ -292,11 +277,9 @@ public sealed class Trainer : IDisposable
                     _state.Sums![i] += values[i] * batch.Size;
                 }
 
-                _state.Samples += batch.Size;
-                _state.Batch++;
-                _state.Step++;
-                double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
-                var progress = new BatchProgress(_state.Epoch + 1, _state.Batch, BatchesPerEpoch, names.Select((n, i) => (n, v: _state.Sums![i] / _state.Samples)).ToDictionary(p => p.n, p => p.v), _state.Samples / Math.Max(seconds, 1e-9));
+                (_state.Samples, _state.Batch, _state.Step) = (_state.Samples + batch.Size, _state.Batch + 1, _state.Step + 1);
+                double samplesPerSecond = _state.Samples / Math.Max(secondsBefore + clock.Elapsed.TotalSeconds, 1e-9);
+                var progress = new BatchProgress(_state.Epoch + 1, _state.Batch, BatchesPerEpoch, Means(names), samplesPerSecond);
                 Array.ForEach(callbacks, c => c.OnBatchEnd(this, progress));
             }
 
@@ -322,7 +305,7 @@ public sealed class Trainer : IDisposable
         var record = new EpochRecord
         {
             Epoch = _state.Epoch + 1,
-            Train = names.Select((n, i) => (n, v: _state.Sums![i] / Math.Max(1, _state.Samples))).ToDictionary(p => p.n, p => p.v),
+            Train = Means(names),
             Validation = validation is null ? null : Evaluate(validation),
             LearningRate = _state.LearningRate,
             Seconds = _state.Seconds,
@@ -339,18 +322,18 @@ public sealed class Trainer : IDisposable
         return record;
     }
 
+    private Dictionary<string, double> Means(IReadOnlyList<string> names) =>
+        names.Select((n, i) => (n, v: _state.Sums![i] / Math.Max(1, _state.Samples))).ToDictionary(p => p.n, p => p.v);
+
     private TrainingHistory Interrupt(ITrainingCallback[] callbacks)
     {
         History.Interrupted = true;
         if (CheckpointPath is not null)
         {
             SaveCheckpoint(CheckpointPath);
-            History.StopReason = $"Interrupted at epoch {_state.Epoch + 1}, batch {_state.Batch}; checkpoint saved to {CheckpointPath}.";
         }
-        else
-        {
-            History.StopReason = $"Interrupted at epoch {_state.Epoch + 1}, batch {_state.Batch}; no checkpoint path was set, so the run cannot be resumed.";
-        }
+
+        History.StopReason = $"Interrupted at epoch {_state.Epoch + 1}, batch {_state.Batch}; {(CheckpointPath is null ? "no checkpoint path was set, so the run cannot be resumed" : $"checkpoint saved to {CheckpointPath}")}.";
 
         Array.ForEach(callbacks, c => c.OnTrainEnd(this, History));
         return History;

@@ -157,6 +157,25 @@ public sealed class CallbackTests(MnistFixture mnist) : IClassFixture<MnistFixtu
         Assert.Throws<NonFiniteLossException>(() => LayerwisePretrainer.TrainStackStage(victim, 0, poisoned, poisoned, options.Layer(0)));
     }
 
+    [Fact]
+    public void A_checkpoint_from_before_callbacks_kept_state_is_refused_in_one_line()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("old.ckpt");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write("AECKPT");
+            writer.Write(1);
+            writer.Write("{}");
+        }
+
+        using Autoencoder model = new DenseAutoencoderConfig { Layers = [784, 8] }.Build();
+        using var trainer = new Trainer(model, new Objective(), Quick);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.Fit(mnist.First(64), resumeFrom: path));
+        Assert.Contains("expected checkpoint format version 2, found 1", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     private static void AssertSameWeights(nn.Module expected, nn.Module actual)
     {
         Dictionary<string, Tensor> resumed = actual.state_dict();

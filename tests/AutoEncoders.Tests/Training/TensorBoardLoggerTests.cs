@@ -38,6 +38,33 @@ public sealed class TensorBoardLoggerTests(MnistFixture mnist) : IClassFixture<M
         }
     }
 
+    [Fact]
+    public void Reconstruction_pictures_are_written_every_n_epochs_without_changing_the_run()
+    {
+        using var directory = new TempDirectory();
+        TensorDataset data = mnist.First(128);
+        var options = new TrainerOptions { Epochs = 4, BatchSize = 64, Seed = 1, Progress = ProgressMode.Silent };
+        TorchRuntime.SetSeed(2);
+        using Autoencoder plain = new DenseAutoencoderConfig { Layers = [784, 16], Dropout = 0.1 }.Build();
+        using (var trainer = new Trainer(plain, new Objective(), options))
+        {
+            trainer.Fit(data);
+        }
+
+        TorchRuntime.SetSeed(2);
+        using Autoencoder watched = new DenseAutoencoderConfig { Layers = [784, 16], Dropout = 0.1 }.Build();
+        using var pictures = new ReconstructionPictures(directory.Path, data.Features, AutoEncoders.Visualization.ImageLayout.Infer(data.SampleShape), every: 2, count: 6);
+        using (var trainer = new Trainer(watched, new Objective(), options))
+        {
+            trainer.Callbacks.Add(pictures);
+            trainer.Fit(data);
+        }
+
+        Assert.Equal(["reconstructions-epoch-002.png", "reconstructions-epoch-004.png"], pictures.Written.Select(Path.GetFileName));
+        Assert.All(pictures.Written, p => Assert.True(new FileInfo(p).Length > 1000, $"{p} should be a picture"));
+        Assert.True(plain.state_dict()["encoder.0.weight"].equal(watched.state_dict()["encoder.0.weight"]).all().item<bool>(), "drawing pictures must not change the training");
+    }
+
     // TFRecord framing: uint64 length, masked CRC-32C of the length, the data, masked CRC-32C of the data.
     private static List<byte[]> ReadRecords(byte[] bytes)
     {
