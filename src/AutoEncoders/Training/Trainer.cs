@@ -21,11 +21,11 @@ namespace AutoEncoders.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private readonly List<optim.Optimizer> _optimizers = [];
     private readonly StepContext _context;
     private readonly ITrainingCallback[] _ownCallbacks;
     private TrainerState _state = new();
     private readonly TrainerGenerators _generators;
+    private IReadOnlyList<optim.Optimizer>? _optimizers;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/> on <paramref name="objective"/> with the step the model kind brings.</summary>
@@ -97,18 +97,7 @@ public sealed class Trainer : IDisposable
 
     internal int BatchInEpoch => _state.Batch;
 
-    internal IReadOnlyList<optim.Optimizer> Optimizers
-    {
-        get
-        {
-            if (_optimizers.Count == 0)
-            {
-                _optimizers.AddRange(TrainingStep.CreateOptimizers(Options.Optimizer));
-            }
-
-            return _optimizers;
-        }
-    }
+    internal IReadOnlyList<optim.Optimizer> Optimizers => _optimizers ??= TrainingStep.CreateOptimizers(Options.Optimizer);
 
     internal Generator NoiseGenerator => _generators.Noise;
 
@@ -187,15 +176,7 @@ public sealed class Trainer : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _state = TrainingCheckpoint.Read(path, this, NoiseGenerator, _generators.ByName(), Callbacks);
-        double baseRate = Options.Optimizer.LearningRate;
-        if (_state.BaseLearningRate != baseRate)
-        {
-            // A resume asked for another learning rate (e.g. after a non-finite loss): the scheduled rate keeps its
-            // place in the schedule, scaled to the new base.
-            _state.LearningRate *= baseRate / _state.BaseLearningRate;
-            _state.BaseLearningRate = baseRate;
-        }
-
+        _state.Rebase(Options.Optimizer.LearningRate);
         History = _state.History ?? new TrainingHistory { Metrics = MetricNames };
         History.Interrupted = false;
         History.StopReason = null;
@@ -208,7 +189,7 @@ public sealed class Trainer : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _optimizers.ForEach(o => o.Dispose());
+            (_optimizers ?? []).ToList().ForEach(o => o.Dispose());
             _generators.Dispose();
             _ownCallbacks.OfType<IDisposable>().ToList().ForEach(c => c.Dispose());
         }

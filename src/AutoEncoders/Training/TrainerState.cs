@@ -36,4 +36,17 @@ internal sealed record TrainerState
     /// <summary>The shuffle generator's state at the start of the epoch, to replay its permutation.</summary>
     [JsonIgnore]
     public Tensor? ShuffleState { get; set; }
+
+    /// <summary>
+    /// A resume asked for another base learning rate (e.g. after a non-finite loss): the scheduled rate keeps its place
+    /// in the schedule, scaled to the new base.
+    /// </summary>
+    public void Rebase(double baseRate)
+    {
+        if (BaseLearningRate != baseRate)
+        {
+            LearningRate *= baseRate / BaseLearningRate;
+            BaseLearningRate = baseRate;
+        }
+    }
 }
