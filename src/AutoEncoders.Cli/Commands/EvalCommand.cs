@@ -3,12 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
-using AutoEncoders.Models;
-using AutoEncoders.Models.Adversarial;
-using AutoEncoders.Models.Variational;
 using AutoEncoders.Persistence;
-using AutoEncoders.Training;
-using TorchSharp;
 
 namespace AutoEncoders.Cli.Commands;
 
@@ -31,35 +26,33 @@ internal static class EvalCommand
                 ParseResult parse = run.Parse;
                 TrainedAutoencoder trained = run.Model;
                 TensorDataset test = run.Data;
-                TrainerOptions options = (trained.Manifest.Training ?? new TrainerOptions()) with { Progress = ProgressMode.Silent };
-                using Trainer trainer = trained.Model is AdversarialAutoencoder adversarial
-                    ? new AdversarialTrainer(adversarial, trained.Manifest.Objective, options)
-                    : new Trainer(trained.Model, trained.Manifest.Objective, options);
-                var metrics = TrainCommand.TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
-                if (trained.Model is VariationalModel vae)
+                int seed = parse.GetValue(run.Common.Seed) ?? 0;
+                var evaluation = new ModelEvaluationOptions
                 {
-                    int k = parse.GetValue(iwaeSamples);
-                    int draws = parse.GetValue(elboSamples);
-                    if (k < 0 || draws < 1)
-                    {
-                        throw new ArgumentException($"--iwae-samples must be 0 or more and --elbo-samples 1 or more; found {k} and {draws}.");
-                    }
-
-                    VariationalMetrics variational = VariationalEvaluation.Evaluate(vae, test, k, parse.GetValue(iwaeLimit), seed: parse.GetValue(run.Common.Seed) ?? 0, elboSamples: draws);
-                    foreach ((string key, double value) in variational.ToDictionary())
-                    {
-                        metrics[key] = value;
-                    }
+                    ImportanceSamples = parse.GetValue(iwaeSamples),
+                    ImportanceLimit = parse.GetValue(iwaeLimit),
+                    ElboSamples = parse.GetValue(elboSamples),
+                    Seed = seed,
+                };
+                if (evaluation.ImportanceSamples < 0 || evaluation.ElboSamples < 1)
+                {
+                    throw new ArgumentException($"--iwae-samples must be 0 or more and --elbo-samples 1 or more; found {evaluation.ImportanceSamples} and {evaluation.ElboSamples}.");
                 }
-                else if (parse.GetValue(iwaeSamples) > 0)
+
+                Dictionary<string, double> metrics;
+                try
                 {
-                    throw new ArgumentException($"--iwae-samples needs a variational model (kind \"vae\" or \"conv_vae\"); {run.Directory} holds a {trained.Manifest.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
+                    metrics = ModelEvaluation.Evaluate(trained, test, evaluation);
+                }
+                catch (ArgumentException e) when (evaluation.ImportanceSamples > 0 && e.Message.Contains("IWAE", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"--iwae-samples: {run.Directory}: {e.Message}", e);
                 }
 
                 long matchCount = parse.GetValue(priorMatch);
                 if (matchCount != 0)
                 {
-                    foreach ((string key, double value) in PriorMatchOf(trained, test, matchCount, parse.GetValue(run.Common.Seed) ?? 0).ToDictionary())
+                    foreach ((string key, double value) in PriorMatch.Of(trained.Model, test, matchCount, seed, "--prior-match").ToDictionary())
                     {
                         metrics[key] = value;
                     }
@@ -83,24 +76,5 @@ internal static class EvalCommand
 
                 return 0;
             });
-    }
-
-    /// <summary>The codes of the first <paramref name="count"/> examples against two independent prior samples of the same size.</summary>
-    private static PriorMatch PriorMatchOf(TrainedAutoencoder trained, TensorDataset test, long count, int seed)
-    {
-        long[] codeShape = trained.Manifest.Model.CodeShape;
-        if (count < 2 || count > test.Count || codeShape.Length != 1)
-        {
-            throw new ArgumentException($"--prior-match needs 2 to {test.Count} examples (the dataset's size) and a model with a flat code; found {count} and a code of shape [{string.Join(", ", codeShape)}].");
-        }
-
-        using var scope = torch.NewDisposeScope();
-        using TensorDataset first = test.Slice(0, count);
-        torch.Tensor codes = trained.EncodeAll(first);
-        using var generator = new torch.Generator((ulong)seed);
-        (torch.Tensor prior, torch.Tensor second) = trained.Model is IGenerativeAutoencoder generative
-            ? (generative.SamplePrior(count, generator), generative.SamplePrior(count, generator))
-            : (torch.randn([count, codeShape[0]], generator: generator), torch.randn([count, codeShape[0]], generator: generator));
-        return PriorMatch.Compute(codes, prior.cpu(), second.cpu());
     }
 }

@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using AutoEncoders.Data;
 using AutoEncoders.Evaluation;
+using AutoEncoders.Models;
 using AutoEncoders.Models.Classification;
-using AutoEncoders.Models.Dense;
 using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
 
 namespace AutoEncoders.Cli.Commands;
 
@@ -29,10 +30,11 @@ internal static class FinetuneCommand
         var scratchOnly = new Option<bool>("--scratch") { Description = "Train only the from-scratch network (the model directory gives just the architecture)." };
         var results = new Option<string?>("--results") { Description = "Append one CSV row per trained network (arm, labels, freeze, epochs, lr, test accuracy and error) to this file." };
         var quiet = new Option<bool>("--quiet") { Description = "No per-epoch lines." };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR/<arm> (pretrained, scratch): loss, accuracy and weight histograms per epoch." };
 
         var command = new Command("finetune", "Put a softmax head on a pretrained encoder and train it on N labels (optionally freezing lower layers; optionally next to a from-scratch baseline); prints test accuracy and a confusion matrix.")
         {
-            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet,
+            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet, tensorBoard,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -42,9 +44,15 @@ internal static class FinetuneCommand
             common.ConfigureRuntime(parse, seed);
             string directory = parse.GetValue(model)!;
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            if (trained.Model is not DenseAutoencoder autoencoder)
+            Autoencoder autoencoder = trained.Model;
+            EncoderClassifierConfig config;
+            try
             {
-                throw new ArgumentException($"{directory}: fine-tuning needs a dense autoencoder; this one is {trained.Manifest.Model.GetType().Name}.");
+                config = EncoderClassifierConfig.ForPretrained(trained.Manifest.Model, 1);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{directory}: {e.Message}", e);
             }
 
             using LabelledSplits data = labelled.Load(parse, directory, common, stdout);
@@ -58,7 +66,7 @@ internal static class FinetuneCommand
                 Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
                 Log = parse.GetValue(quiet) ? null : line => stdout.WriteLine($"  {line}"),
             };
-            var config = EncoderClassifierConfig.For((DenseAutoencoderConfig)autoencoder.Config, data.Classes);
+            config = config with { Classes = data.Classes };
             var arms = new List<(string Name, bool Pretrained)>();
             if (!parse.GetValue(scratchOnly))
             {
@@ -83,7 +91,12 @@ internal static class FinetuneCommand
 
                 var armOptions = pretrained ? options : options with { FreezeLayers = 0 };
                 stdout.WriteLine($"{arm}: {string.Join("-", config.Layers)}-{config.Classes}, {(armOptions.FreezeLayers > 0 ? $"lowest {armOptions.FreezeLayers} layers frozen, " : string.Empty)}{armOptions.Epochs} epochs, batch {armOptions.BatchSize}, Adam lr {armOptions.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}");
-                var trainer = new ClassifierTrainer(classifier, armOptions);
+                using var trainer = new ClassifierTrainer(classifier, armOptions);
+                if (parse.GetValue(tensorBoard) is string events)
+                {
+                    trainer.Trainer.Callbacks.Add(new TensorBoardLogger(Path.Combine(events, arm)));
+                }
+
                 trainer.Fit(data.Labelled);
                 (IReadOnlyDictionary<string, double> metrics, ConfusionMatrix confusion) = trainer.Evaluate(data.Test);
                 errors[arm] = confusion.Error;

@@ -93,26 +93,13 @@ internal static class GenerateCommand
                 else if (parse.GetValue(grid))
                 {
                     int steps = parse.GetValue(gridSteps);
-                    using LatentDistribution distribution = PlaneFor(run, generator);
+                    using LatentDistribution distribution = GenerativeViews.GridDistribution(net, () => trained.EncodeAll(run.Data).reshape(run.Data.Count, -1), generator);
                     GenerativeViews.SaveLatentGrid(net, distribution, layout, png, steps);
                     generated = trained.Decode(distribution.Grid(steps).reshape([-1, .. trained.Manifest.Model.CodeShape]));
                 }
                 else
                 {
-                    Tensor codes;
-                    string source;
-                    if (net is IGenerativeAutoencoder generative)
-                    {
-                        codes = generative.SamplePrior(n, generator);
-                        source = generative.PriorDescription;
-                    }
-                    else
-                    {
-                        TensorDataset test = run.Data;
-                        using var fitted = LatentDistribution.FitToCodes(trained.EncodeAll(test).reshape(test.Count, -1));
-                        codes = fitted.Sample(n, generator);
-                        source = fitted.Description;
-                    }
+                    (Tensor codes, string source) = GenerativeViews.SampleCodes(net, n, () => trained.EncodeAll(run.Data).reshape(run.Data.Count, -1), generator);
 
                     generated = trained.Decode(codes.reshape([n, .. trained.Manifest.Model.CodeShape]));
                     GenerativeViews.SaveImages(generated, layout, png, parse.GetValue(columns), "Generated samples",
@@ -146,24 +133,5 @@ internal static class GenerateCommand
         };
         corruption.Validate();
         return corruption;
-    }
-
-    // The plane a latent grid sweeps: the VAE prior's, a Gaussian fitted to prior draws for other generative
-    // models (the adversarial autoencoder's prior may be a mixture), or to the test codes otherwise.
-    private static LatentDistribution PlaneFor(ModelOnData run, Generator generator)
-    {
-        TrainedAutoencoder trained = run.Model;
-        if (trained.Model is VariationalModel vae)
-        {
-            return LatentDistribution.StandardNormal(vae.LatentSize);
-        }
-
-        if (trained.Model is IGenerativeAutoencoder generative)
-        {
-            return LatentDistribution.FitToCodes(generative.SamplePrior(5000, generator).cpu());
-        }
-
-        TensorDataset test = run.Data;
-        return LatentDistribution.FitToCodes(trained.EncodeAll(test).reshape(test.Count, -1));
     }
 }

@@ -8,6 +8,7 @@ using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
 using AutoEncoders.Training.Pretraining;
 
 namespace AutoEncoders.Cli.Commands;
@@ -36,10 +37,11 @@ internal static class PretrainCommand
         var fineTuneEpochs = new Option<int>("--finetune-epochs") { Description = "End-to-end fine-tuning of the assembled autoencoder afterwards (0 = none).", DefaultValueFactory = _ => 0 };
         var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist; default mnist); labels are not used." };
         var trainLimit = new Option<long?>("--train-limit") { Description = "Pretrain on the first N training samples only." };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR/<stage> (layer-1, ..., fine-tune): losses per epoch and weight histograms." };
 
         var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders, dense layers or convolutional stages from a recipe): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
         {
-            recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit,
+            recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit, tensorBoard,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -86,6 +88,7 @@ internal static class PretrainCommand
                     Mode = parse.GetValue(mode) ?? recipe.Pretraining.Mode,
                     FineTune = fineTuneOptions,
                     Log = stdout.WriteLine,
+                    Callbacks = Progress(stdout, parse.GetValue(tensorBoard)),
                 };
                 source = recipe.Data with
                 {
@@ -120,6 +123,7 @@ internal static class PretrainCommand
                     Mode = parse.GetValue(mode) ?? PretrainingMode.SeparateAutoencoders,
                     FineTune = fineTune > 0 ? layerTraining with { Epochs = fineTune } : null,
                     Log = stdout.WriteLine,
+                    Callbacks = Progress(stdout, parse.GetValue(tensorBoard)),
                 };
                 source = new DataSource { Dataset = parse.GetValue(dataset) ?? "mnist", TrainLimit = parse.GetValue(trainLimit) };
             }
@@ -179,6 +183,14 @@ internal static class PretrainCommand
         });
         return command;
     }
+
+    // Each stage's and the fine-tuning's epochs on the console: a live bar on a terminal, a line per epoch otherwise.
+    // With a TensorBoard folder, each stage logs into a subfolder named after it ("layer-2", "fine-tune").
+    private static Func<string, IEnumerable<ITrainingCallback>> Progress(TextWriter stdout, string? tensorBoard) => label =>
+    {
+        var progress = new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, ProgressMode.Auto, label);
+        return tensorBoard is null ? [progress] : [progress, new TensorBoardLogger(Path.Combine(tensorBoard, label.Split('/')[0].Replace(' ', '-')))];
+    };
 
     internal static int[] ParseLayers(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -53,7 +53,11 @@ internal static class ProbeCommand
                 Seed = seed,
                 Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
             };
-            new ClassifierTrainer(linear, options).Fit(trainCodes);
+            using (var trainer = new ClassifierTrainer(linear, options))
+            {
+                trainer.Fit(trainCodes);
+            }
+
             ConfusionMatrix linearConfusion = ClassifierTrainer.Evaluate(linear, testCodes).Confusion;
             Report(stdout, $"linear probe ({options.Epochs} epochs, Adam lr {options.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)})", linearConfusion, data.ClassNames);
 

@@ -72,7 +72,8 @@ internal static class ReportCommand
         try
         {
             using TensorDataset? test = DataSourceLoader.HasTest(recipe.Data) ? DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions) : null;
-            RunReport report = new ReportBuilder(runDirectory) { Test = test, Options = new ReportOptions { Seed = recipe.Training.Seed }, Warnings = error }.Build();
+            output.WriteLine("pictures writing the run's pictures and report...");
+            RunReport report = new ReportBuilder(runDirectory) { Test = test, Options = new ReportOptions { Seed = recipe.Training.Seed }, Warnings = error, Log = output }.Build();
             output.WriteLine($"report   {report.ReportPath} ({report.Pictures.Count} pictures)");
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException or InvalidDataException or DataFormatException)

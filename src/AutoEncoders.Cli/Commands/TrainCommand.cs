@@ -2,15 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using AutoEncoders.Data;
-using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
-using AutoEncoders.Models.Adversarial;
 using AutoEncoders.Models.Dense;
-using AutoEncoders.Models.Variational;
 using AutoEncoders.Objectives;
 using AutoEncoders.Objectives.Corruptions;
 using AutoEncoders.Persistence;
 using AutoEncoders.Training;
+using AutoEncoders.Training.Callbacks;
+using AutoEncoders.Visualization;
 using TorchSharp;
 
 namespace AutoEncoders.Cli.Commands;
@@ -46,12 +45,14 @@ internal static class TrainCommand
         var codeNoise = new Option<double?>("--code-noise") { Description = "Dense models: Gaussian noise (standard deviation S) on the code layer's input while training, for near-binary sigmoid codes (semantic hashing)." };
         var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
         var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on the code with this weight." };
+        var picturesEvery = new Option<int?>("--pictures-every") { Description = "Image data: every N epochs, write RUN_DIR/pictures/epochs/reconstructions-epoch-NNN.png (the same samples over their reconstructions)." };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR: losses and learning rate per epoch, weight histograms, reconstructions of image data." };
         var contractive = new Option<double?>("--contractive") { Description = "Add an exact contractive penalty with this weight." };
 
         var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
         {
             recipeOption, resume, output, name, epochs, batchSize, learningRate, dataset, trainLimit, validationSplit, progress,
-            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise,
+            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise, tensorBoard, picturesEvery,
         };
         common.AddTo(command);
         command.SetAction(parse =>
@@ -64,6 +65,7 @@ internal static class TrainCommand
             CheckOption(parse, learningRate, v => v > 0 && double.IsFinite(v), "a positive finite learning rate");
             CheckOption(parse, validationSplit, v => v is >= 0 and < 1, "a fraction in [0, 1)");
             CheckOption(parse, trainLimit, v => v >= 1, "at least 1 sample");
+            CheckOption(parse, picturesEvery, v => v >= 1, "at least 1 epoch");
             string? resumeDir = parse.GetValue(resume);
             RunDirectory? run = null;
             ExclusiveFileLock? runLock = null;
@@ -127,7 +129,7 @@ internal static class TrainCommand
                 run.SaveRecipe(recipe);
                 try
                 {
-                    return Train(parse, common, run, recipe, resumeDir is not null, stdout);
+                    return Train(parse, common, run, recipe, resumeDir is not null, (parse.GetValue(tensorBoard), parse.GetValue(picturesEvery)), stdout);
                 }
                 catch (InvalidOperationException e) when (e is NonFiniteLossException or NonFiniteParameterException)
                 {
@@ -201,25 +203,28 @@ internal static class TrainCommand
         return $"error: {run.Path}: {what}; {state} {run.CheckpointPath}. Resume with a lower learning rate (ae train --resume {run.Path} --lr {lower}) or start again with one.";
     }
 
-    private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, TextWriter stdout)
+    private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, (string? TensorBoard, int? PicturesEvery) watch, TextWriter stdout)
     {
         DatasetOptions dataOptions = common.DatasetOptions(parse, stdout);
         using TensorDataset train = DataSourceLoader.Load(recipe.Data, DatasetSplit.Train, dataOptions);
         stdout.WriteLine($"run      {run.Path}");
         stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}");
-
-        using Autoencoder model = recipe.Model.Build();
-        stdout.WriteLine($"model    {recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
-        stdout.WriteLine($"objective {string.Join(" + ", recipe.Objective.TermNames)}{(recipe.Objective.Corruption is null ? string.Empty : $" on {recipe.Objective.Corruption.GetType().Name} inputs")}");
-
-        TrainerOptions options = recipe.Training with { Progress = ProgressMode.Silent };
-        using Trainer trainer = model is AdversarialAutoencoder adversarial
-            ? new AdversarialTrainer(adversarial, recipe.Objective, options) { CheckpointPath = run.CheckpointPath }
-            : new Trainer(model, recipe.Objective, options) { CheckpointPath = run.CheckpointPath };
+        var runner = new RecipeRunner(recipe, run) { Log = stdout.WriteLine };
         if (recipe.Training.Progress != ProgressMode.Silent)
         {
             // A live bar only on the real console; captured output gets one line per epoch.
-            trainer.Callbacks.Add(new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, recipe.Training.Progress));
+            runner.Callbacks.Add(new ConsoleProgress(ReferenceEquals(stdout, Console.Out) ? null : stdout, recipe.Training.Progress));
+        }
+
+        if (watch.TensorBoard is not null)
+        {
+            runner.Callbacks.Add(new TensorBoardLogger(watch.TensorBoard, train.Features.narrow(0, 0, Math.Min(8, train.Count))));
+        }
+
+        if (watch.PicturesEvery is int every)
+        {
+            ImageLayout layout = ImageLayout.Infer(train.SampleShape);
+            runner.Callbacks.Add(new ReconstructionPictures(Path.Combine(run.PicturesPath, "epochs"), train.Features, layout, every));
         }
 
         using var cancellation = new CancellationTokenSource();
@@ -246,46 +251,25 @@ internal static class TrainCommand
                 Console.Error.WriteLine("\nTerminated: stopping after this batch and saving a checkpoint...");
             }
         });
-        TrainingHistory history;
+        RecipeRunResult result;
         try
         {
-            history = trainer.Fit(train, resumeFrom: resuming ? run.CheckpointPath : null, cancellationToken: cancellation.Token);
+            TensorDataset? LoadTest() => DataSourceLoader.HasTest(recipe.Data) ? DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions) : null;
+            result = runner.Execute(train, LoadTest, resuming, cancellation.Token);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
 
-        if (history.Interrupted)
+        if (result.History.Interrupted)
         {
             stdout.WriteLine($"Resume with: ae train --resume {run.Path}");
             return terminated ? TerminatedExitCode : InterruptedExitCode;
         }
 
-        var trained = new TrainedAutoencoder(model, new ModelManifest
+        if (result.TestMetrics is { } metrics)
         {
-            Model = recipe.Model,
-            Objective = recipe.Objective,
-            Training = recipe.Training,
-            Data = DataFingerprint.Of(train),
-            ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
-        }, history);
-        trained.Save(run.Path);
-
-        if (DataSourceLoader.HasTest(recipe.Data))
-        {
-            using TensorDataset test = DataSourceLoader.Load(recipe.Data, DatasetSplit.Test, dataOptions);
-            var metrics = TestMetrics(trainer, trained, test).ToDictionary(p => p.Key, p => p.Value);
-            if (recipe.Model.CodeShape.Length == 1 && recipe.Model.CodeShape[0] < train.SampleSize)
-            {
-                // The linear baseline at the same code size: PCA fitted on the same training data.
-                int k = (int)recipe.Model.CodeShape[0];
-                using var pca = PrincipalComponentAnalysis.Fit(train.Features, k);
-                using var scope = torch.NewDisposeScope();
-                metrics[$"pca{k}_squared_error_per_sample"] = ReconstructionMetrics.Compute(test.Features, pca.Reconstruct(test.Features)).SquaredErrorPerSample;
-            }
-
-            run.SaveMetrics(metrics);
             stdout.WriteLine($"test     {string.Join("  ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")))}");
             if (CorruptedMetricsLegend.Describe(recipe.Objective) is string legend)
             {
@@ -298,28 +282,6 @@ internal static class TrainCommand
         // Pictures and report (Visualization): RUN_DIR/pictures/*.png and RUN_DIR/report.html; `ae report` rebuilds them.
         ReportCommand.WriteAfterTraining(run.Path, recipe, dataOptions, stdout, parse.InvocationConfiguration.Error);
         return 0;
-    }
-
-    /// <summary>The objective's terms and the reconstruction metrics on the test split.</summary>
-    internal static IReadOnlyDictionary<string, double> TestMetrics(Trainer trainer, TrainedAutoencoder trained, TensorDataset test)
-    {
-        var metrics = trainer.Evaluate(test).ToDictionary(p => p.Key, p => p.Value);
-        using var scope = torch.NewDisposeScope();
-        foreach ((string key, double value) in ReconstructionMetrics.Compute(test.Features, trained.ReconstructAll(test)).ToDictionary())
-        {
-            metrics[key] = value;
-        }
-
-        if (trained.Model is VariationalModel vae)
-        {
-            // Test ELBO, KL and active units in nats per example; `ae eval --iwae-samples K` adds the IWAE bound.
-            foreach ((string key, double value) in VariationalEvaluation.Evaluate(vae, test).ToDictionary())
-            {
-                metrics[key] = value;
-            }
-        }
-
-        return metrics;
     }
 
     private static Recipe FromFlags(ParseResult parse, Option<string?> layers, Option<Activation?> activation, Option<Activation?> codeActivation, Option<string?> loss, Option<bool> tied)
@@ -345,20 +307,8 @@ internal static class TrainCommand
         return new Recipe { Name = $"dense-{string.Join('-', parsed)}", Model = config, Objective = new Objective { Reconstruction = reconstruction } };
     }
 
-    private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise)
-    {
-        if (codeNoise is not double s)
-        {
-            return recipe;
-        }
-
-        if (recipe.Model is not DenseAutoencoderConfig dense)
-        {
-            throw new ArgumentException("--code-noise: only dense models have a code-noise option.");
-        }
-
-        return recipe with { Model = dense with { CodeNoise = s } };
-    }
+    private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise) =>
+        codeNoise is double s ? recipe.WithCodeNoise(s, "--code-noise") : recipe;
 
     private static Recipe AddObjectiveFlags(Recipe recipe, string? noise, double? l1, double? contractive)
     {

@@ -42,6 +42,33 @@ public sealed record PriorMatch
     public double Mmd2PriorVsPrior { get; init; }
 
     /// <summary>
+    /// The codes <paramref name="model"/> gives the first <paramref name="count"/> examples of <paramref name="data"/>
+    /// against two independent samples of its prior (N(0, I) for a model without one), drawn with
+    /// <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 2 or more examples than the data holds, or a code that is not flat; the message starts with <paramref name="what"/>.</exception>
+    public static PriorMatch Of(Models.Autoencoder model, Data.TensorDataset data, long count, long seed, string what = "prior match")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        long[] codeShape = model.Config.CodeShape;
+        if (count < 2 || count > data.Count || codeShape.Length != 1)
+        {
+            throw new ArgumentException($"{what} needs 2 to {data.Count} examples (the dataset's size) and a model with a flat code; found {count} and a code of shape [{string.Join(", ", codeShape)}].");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Device device = model.parameters().FirstOrDefault()?.device ?? torch.CPU;
+        Tensor input = data.Features.narrow(0, 0, count).reshape([count, .. model.Config.InputShape]);
+        Tensor codes = Models.BatchedInference.Map(model, input, batch => model.Encode(batch.to(device)).cpu());
+        using var generator = new Generator((ulong)seed);
+        (Tensor prior, Tensor second) = model is Models.IGenerativeAutoencoder generative
+            ? (generative.SamplePrior(count, generator), generative.SamplePrior(count, generator))
+            : (torch.randn([count, codeShape[0]], generator: generator), torch.randn([count, codeShape[0]], generator: generator));
+        return Compute(codes, prior.cpu(), second.cpu());
+    }
+
+    /// <summary>
     /// Compares <paramref name="codes"/> [n, d] with <paramref name="prior"/> [n', d]; <paramref name="secondPrior"/>,
     /// another independent prior sample, gives the noise floor.
     /// </summary>

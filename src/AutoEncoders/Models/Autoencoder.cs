@@ -1,11 +1,17 @@
+using AutoEncoders.Evaluation;
+using AutoEncoders.Objectives;
+using AutoEncoders.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using TensorDataset = AutoEncoders.Data.TensorDataset;
 
 namespace AutoEncoders.Models;
 
 /// <summary>
 /// Base of every autoencoder: a TorchSharp module whose forward pass returns an <see cref="AutoencoderOutput"/>,
-/// with <see cref="Encode"/> and <see cref="Decode"/> for using what it learned. Training lives in the trainer.
+/// with <see cref="Encode"/> and <see cref="Decode"/> for using what it learned. A kind says how it trains
+/// (<see cref="CreateTrainingStep"/>) and what its evaluation adds (<see cref="EvaluationMetrics"/>); the loop lives in
+/// the <see cref="Trainer"/>.
 /// </summary>
 public abstract class Autoencoder : nn.Module<Tensor, AutoencoderOutput>
 {
@@ -39,4 +45,27 @@ public abstract class Autoencoder : nn.Module<Tensor, AutoencoderOutput>
 
     /// <summary>Number of parameters that require gradients.</summary>
     public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>
+    /// How this kind trains on <paramref name="objective"/>: the <see cref="ReconstructionStep"/> by default; a kind
+    /// with its own phases (the adversarial autoencoder) returns its own <see cref="TrainingStep"/>.
+    /// </summary>
+    public virtual TrainingStep CreateTrainingStep(Objective objective) => new ReconstructionStep(this, objective);
+
+    /// <summary>
+    /// Metrics this kind adds to the common test evaluation (<see cref="ModelEvaluation"/>), by name; none by default.
+    /// A kind without a likelihood bound refuses <see cref="ModelEvaluationOptions.ImportanceSamples"/> &gt; 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option this kind cannot honour.</exception>
+    public virtual IReadOnlyDictionary<string, double> EvaluationMetrics(TensorDataset data, ModelEvaluationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ImportanceSamples > 0)
+        {
+            string kind = Config.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal);
+            throw new ArgumentException($"the IWAE bound (importance samples) needs a variational model (kind \"vae\" or \"conv_vae\"); this is a {kind}.");
+        }
+
+        return new Dictionary<string, double>();
+    }
 }

@@ -20,9 +20,35 @@ public sealed record ClassifierTrainerOptions
     /// <summary>Freeze this many encoder layers from the input up (0 trains everything).</summary>
     public int FreezeLayers { get; init; }
 
+    /// <summary>Learning rate schedule, or null for a constant rate.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Early stopping on the monitored loss (the monitor data's when given, else the training loss), or null.</summary>
+    public EarlyStoppingOptions? EarlyStopping { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value, or null.</summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>"cpu" or "cuda[:N]".</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Receives one line per epoch (loss, accuracies); null is silent.</summary>
     [JsonIgnore]
     public Action<string>? Log { get; init; }
+
+    /// <summary>The settings of the training loop (always shuffled, silent: <see cref="Log"/> reports).</summary>
+    public TrainerOptions TrainerOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Seed = Seed,
+        Optimizer = Optimizer,
+        Schedule = Schedule,
+        EarlyStopping = EarlyStopping,
+        GradientClipNorm = GradientClipNorm,
+        Device = Device,
+        Progress = ProgressMode.Silent,
+    };
 
     /// <summary>Checks the settings, throwing <see cref="ArgumentException"/> naming the field.</summary>
     public void Validate()

@@ -57,4 +57,13 @@ public sealed record Recipe
 
     /// <summary>The recipe as a JSON tree, e.g. to apply overrides.</summary>
     public JsonNode ToJsonNode() => JsonSerializer.SerializeToNode(this, JsonDefaults.Options)!;
+
+    /// <summary>
+    /// This recipe with Gaussian noise of standard deviation <paramref name="deviation"/> on the code layer's input
+    /// while training (dense models only, for near-binary sigmoid codes).
+    /// </summary>
+    /// <exception cref="ArgumentException">The model has no code-noise option; the message starts with <paramref name="source"/>.</exception>
+    public Recipe WithCodeNoise(double deviation, string source) => Model is Models.Dense.DenseAutoencoderConfig dense
+        ? this with { Model = dense with { CodeNoise = deviation } }
+        : throw new ArgumentException($"{source}: only dense models have a code-noise option.");
 }

@@ -18,7 +18,7 @@ internal sealed record TrainerState
     /// <summary>Rate of the epoch in progress.</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>The optimiser's configured rate the schedule starts from (0 in checkpoints written before it was kept).</summary>
+    /// <summary>The optimiser's configured rate the schedule starts from.</summary>
     public double BaseLearningRate { get; set; }
 
     /// <summary>Sample-weighted sums of the metrics over the epoch's batches so far.</summary>
@@ -30,22 +30,23 @@ internal sealed record TrainerState
     /// <summary>Training seconds spent this epoch.</summary>
     public double Seconds { get; set; }
 
-    /// <summary>Best monitored value (early stopping).</summary>
-    public double BestMonitored { get; set; } = double.PositiveInfinity;
-
-    /// <summary>Epoch of the best value.</summary>
-    public int BestEpoch { get; set; }
-
-    /// <summary>Epochs since the best value.</summary>
-    public int EpochsWithoutImprovement { get; set; }
-
     /// <summary>History so far (filled in when writing a checkpoint).</summary>
     public TrainingHistory? History { get; set; }
-
-    /// <summary>The learning rate schedule's state.</summary>
-    public Dictionary<string, double> ScheduleState { get; set; } = [];
 
     /// <summary>The shuffle generator's state at the start of the epoch, to replay its permutation.</summary>
     [JsonIgnore]
     public Tensor? ShuffleState { get; set; }
+
+    /// <summary>
+    /// A resume asked for another base learning rate (e.g. after a non-finite loss): the scheduled rate keeps its place
+    /// in the schedule, scaled to the new base.
+    /// </summary>
+    public void Rebase(double baseRate)
+    {
+        if (BaseLearningRate != baseRate)
+        {
+            LearningRate *= baseRate / BaseLearningRate;
+            BaseLearningRate = baseRate;
+        }
+    }
 }

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using AutoEncoders.Models;
-using AutoEncoders.Objectives;
 using AutoEncoders.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,84 +8,76 @@ using static TorchSharp.torch;
 namespace AutoEncoders.Training;
 
 /// <summary>
-/// One checkpoint file: a JSON header (trainer state, history, the model and objective configuration it belongs
-/// to), then the weights, optimiser states, random generator states, stateful loss terms, with early stopping the
-/// best weights, and last the states of a trainer's own named generators (the adversarial trainer's prior draws).
-/// Written through a temporary file and a rename.
+/// One checkpoint file: a JSON header (trainer state, history, the model and objective it belongs to, the names of
+/// what follows, the callbacks' numbers), then the weights, the optimiser states, the shuffle, noise and torch
+/// generator states, the step's own generators, the loss terms' state and the callbacks' tensors. Written through a
+/// temporary file and a rename. Format version 2 (callback states); version 1 files are refused with one line.
 /// </summary>
-internal sealed class TrainingCheckpoint
+internal static class TrainingCheckpoint
 {
     private const string Magic = "AECKPT";
-    private const int Version = 1;
+    private const int Version = 2;
 
-    public required TrainerState State { get; init; }
-
-    public required Autoencoder Model { get; init; }
-
-    public required Objective Objective { get; init; }
-
-    public required IReadOnlyList<optim.Optimizer> Optimizers { get; init; }
-
-    public required Tensor NoiseState { get; init; }
-
-    public required Tensor GlobalState { get; init; }
-
-    public IReadOnlyDictionary<string, Tensor> GeneratorStates { get; init; } = new Dictionary<string, Tensor>();
-
-    public Dictionary<string, Tensor>? BestWeights { get; init; }
-
-    public static void Write(string path, TrainingCheckpoint checkpoint)
+    public static void Write(string path, Trainer trainer, TrainerState state, Generator noise, IReadOnlyDictionary<string, Generator> generators, IEnumerable<ITrainingCallback> callbacks)
     {
-        var termStates = checkpoint.Objective.Terms
-            .SelectMany((term, index) => term.SaveState().Select(s => (Index: index, s.Key, s.Value)))
-            .ToList();
+        TrainingStep step = trainer.TrainingStep;
+        IReadOnlyList<KeyValuePair<string, Tensor>> lossState = step.SaveLossState();
+        Dictionary<string, CallbackState> callbackStates = [];
+        foreach (ITrainingCallback callback in callbacks)
+        {
+            if (callback.StateName is string name && !callbackStates.TryAdd(name, callback.SaveState()))
+            {
+                throw new InvalidOperationException($"Two callbacks keep their state under the name '{name}'; give one another name.");
+            }
+        }
+
         var header = new CheckpointHeader
         {
-            State = checkpoint.State,
-            ModelConfig = JsonSerializer.Serialize(checkpoint.Model.Config, JsonDefaults.Options),
-            Objective = JsonSerializer.Serialize(checkpoint.Objective, JsonDefaults.Options),
-            OptimizerCount = checkpoint.Optimizers.Count,
-            TermStates = termStates.Select(s => new TermStateEntry(s.Index, s.Key)).ToList(),
-            BestWeights = checkpoint.BestWeights?.Keys.ToList(),
-            Generators = [.. checkpoint.GeneratorStates.Keys],
+            State = state,
+            ModelConfig = step.ModelIdentity,
+            Objective = step.ObjectiveIdentity,
+            OptimizerCount = trainer.Optimizers.Count,
+            Generators = [.. generators.Keys],
+            LossState = [.. lossState.Select(p => p.Key)],
+            Callbacks = callbackStates.ToDictionary(p => p.Key, p => new CallbackEntry(p.Value.Numbers, [.. p.Value.Tensors.Keys])),
         };
-
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(Version);
             writer.Write(JsonSerializer.Serialize(header, JsonDefaults.Options));
-            checkpoint.Model.save(writer);
-            foreach (optim.Optimizer optimizer in checkpoint.Optimizers)
+            trainer.Model.save(writer);
+            foreach (optim.Optimizer optimizer in trainer.Optimizers)
             {
                 ((OptimizerHelper)optimizer).save_state_dict(writer);
             }
 
-            checkpoint.State.ShuffleState!.Save(writer);
-            checkpoint.NoiseState.Save(writer);
-            checkpoint.GlobalState.Save(writer);
-            foreach ((_, _, Tensor value) in termStates)
-            {
-                value.Save(writer);
-            }
-
-            if (checkpoint.BestWeights is not null)
-            {
-                foreach (string key in header.BestWeights!)
-                {
-                    checkpoint.BestWeights[key].Save(writer);
-                }
-            }
-
+            state.ShuffleState!.Save(writer);
+            Save(writer, noise);
+            Save(writer, torch.Generator.Default);
             foreach (string name in header.Generators)
             {
-                checkpoint.GeneratorStates[name].Save(writer);
+                Save(writer, generators[name]);
+            }
+
+            foreach (KeyValuePair<string, Tensor> entry in lossState)
+            {
+                entry.Value.Save(writer);
+            }
+
+            foreach ((string name, CallbackEntry entry) in header.Callbacks)
+            {
+                foreach (string key in entry.Tensors)
+                {
+                    callbackStates[name].Tensors[key].Save(writer);
+                }
             }
         });
     }
 
-    public static TrainingCheckpointContents Read(string path, Autoencoder model, Objective objective, IReadOnlyList<optim.Optimizer> optimizers, IReadOnlyCollection<string> generators)
+    /// <summary>Loads everything into the trainer's model, optimisers, generators, step and callbacks; returns the trainer state.</summary>
+    public static TrainerState Read(string path, Trainer trainer, Generator noise, IReadOnlyDictionary<string, Generator> generators, IEnumerable<ITrainingCallback> callbacks)
     {
         if (!File.Exists(path))
         {
@@ -96,7 +86,54 @@ internal sealed class TrainingCheckpoint
 
         using FileStream stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        CheckpointHeader header;
+        CheckpointHeader header = ReadHeader(path, stream, reader);
+        TrainingStep step = trainer.TrainingStep;
+        CheckMatches(path, header, step, generators, trainer.Optimizers.Count);
+        try
+        {
+            trainer.Model.load(reader, strict: true);
+            foreach (optim.Optimizer optimizer in trainer.Optimizers)
+            {
+                ((OptimizerHelper)optimizer).load_state_dict(reader);
+            }
+
+            TrainerState state = header.State;
+            state.ShuffleState = TensorExtensionMethods.Load(reader);
+            Restore(reader, noise);
+            Restore(reader, torch.Generator.Default);
+            foreach (string name in header.Generators)
+            {
+                Restore(reader, generators[name]);
+            }
+
+            step.LoadLossState(header.LossState.ToDictionary(k => k, _ => TensorExtensionMethods.Load(reader)));
+            Dictionary<string, CallbackState> states = header.Callbacks.ToDictionary(
+                p => p.Key,
+                p => new CallbackState { Numbers = p.Value.Numbers, Tensors = p.Value.Tensors.ToDictionary(k => k, _ => TensorExtensionMethods.Load(reader)) });
+            foreach (ITrainingCallback callback in callbacks)
+            {
+                if (callback.StateName is string name && states.Remove(name, out CallbackState? saved))
+                {
+                    callback.LoadState(saved);
+                }
+            }
+
+            // States of callbacks this run does not have (e.g. a TensorBoard writer left out on resume) are dropped.
+            foreach (Tensor t in states.Values.SelectMany(s => s.Tensors.Values))
+            {
+                t.Dispose();
+            }
+
+            return state;
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or FormatException or IOException or OverflowException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: offset {stream.Position}: expected the checkpoint's tensors for this model; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (the file is truncated or corrupt).", e);
+        }
+    }
+
+    private static CheckpointHeader ReadHeader(string path, FileStream stream, BinaryReader reader)
+    {
         try
         {
             if (reader.ReadString() != Magic)
@@ -107,84 +144,68 @@ internal sealed class TrainingCheckpoint
             int version = reader.ReadInt32();
             if (version != Version)
             {
-                throw new InvalidDataException($"{path}: offset {stream.Position - 4}: expected checkpoint format version {Version}, found {version}; start the run again with this build.");
+                throw new InvalidDataException($"{path}: offset {stream.Position - 4}: expected checkpoint format version {Version}, found {version} (written by an older build, before callbacks kept their state); start the run again with this build.");
             }
 
-            header = JsonFile.Deserialize<CheckpointHeader>(reader.ReadString(), $"{path}: JSON header");
+            return JsonFile.Deserialize<CheckpointHeader>(reader.ReadString(), $"{path}: JSON header");
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or IOException)
         {
             throw new InvalidDataException($"{path}: offset {stream.Position}: expected the checkpoint's magic, version and JSON header; {e.Message.TrimEnd('.')} (the file is truncated or corrupt).", e);
         }
+    }
 
-        string modelConfig = JsonSerializer.Serialize(model.Config, JsonDefaults.Options);
+    private static void CheckMatches(string path, CheckpointHeader header, TrainingStep step, IReadOnlyDictionary<string, Generator> generators, int optimizerCount)
+    {
+        string modelConfig = step.ModelIdentity;
         if (header.ModelConfig != modelConfig)
         {
             throw new InvalidOperationException($"{path}: JSON header: expected the model being resumed; the checkpoint was written for a different model (checkpoint: {OneLine(header.ModelConfig)}; current: {OneLine(modelConfig)}); resume with the configuration it was trained with.");
         }
 
-        string objectiveJson = JsonSerializer.Serialize(objective, JsonDefaults.Options);
-        if (header.Objective != objectiveJson)
+        string objective = step.ObjectiveIdentity;
+        if (header.Objective != objective)
         {
-            throw new InvalidOperationException($"{path}: JSON header: expected the objective being resumed; the checkpoint was written for a different objective (checkpoint: {OneLine(header.Objective)}; current: {OneLine(objectiveJson)}); resume with the objective it was trained with.");
+            throw new InvalidOperationException($"{path}: JSON header: expected the objective being resumed; the checkpoint was written for a different objective (checkpoint: {OneLine(header.Objective)}; current: {OneLine(objective)}); resume with the objective it was trained with.");
         }
 
-        // Checked before anything is loaded: without a generator's state the run cannot continue exactly (checkpoints
-        // of adversarial runs written before the prior's generator was saved lack it).
-        string[] missing = [.. generators.Except(header.Generators)];
+        // Checked before anything is loaded: without a generator's state the run cannot continue exactly.
+        string[] missing = [.. generators.Keys.Except(header.Generators)];
         if (missing.Length > 0)
         {
             throw new InvalidOperationException(
-                $"{path}: JSON header: lacks the state of the random generator(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} this trainer draws from (it was written by an older build or by another trainer), so the run cannot be resumed exactly; start it again.");
+                $"{path}: JSON header: lacks the state of the random generator(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} this trainer draws from (it was written by another trainer), so the run cannot be resumed exactly; start it again.");
         }
 
-        string[] extra = [.. header.Generators.Except(generators)];
+        string[] extra = [.. header.Generators.Except(generators.Keys)];
         if (extra.Length > 0)
         {
             throw new InvalidOperationException(
                 $"{path}: JSON header: holds the state of the random generator(s) {string.Join(", ", extra.Select(n => $"'{n}'"))}, which this trainer does not have: it was written by another kind of trainer; resume it with the same model kind.");
         }
 
-        if (header.OptimizerCount != optimizers.Count)
+        if (header.OptimizerCount != optimizerCount)
         {
-            throw new InvalidOperationException($"{path}: JSON header: holds {header.OptimizerCount} optimiser states; this trainer has {optimizers.Count}.");
+            throw new InvalidOperationException($"{path}: JSON header: holds {header.OptimizerCount} optimiser states; this trainer has {optimizerCount}.");
         }
+    }
 
-        try
-        {
-            model.load(reader, strict: true);
-            foreach (optim.Optimizer optimizer in optimizers)
-            {
-                ((OptimizerHelper)optimizer).load_state_dict(reader);
-            }
+    private static void Save(BinaryWriter writer, Generator generator)
+    {
+        using Tensor state = generator.get_state();
+        state.Save(writer);
+    }
 
-            Tensor shuffle = TensorExtensionMethods.Load(reader);
-            Tensor noise = TensorExtensionMethods.Load(reader);
-            Tensor global = TensorExtensionMethods.Load(reader);
-            LossTerm[] terms = objective.Terms.ToArray();
-            foreach (IGrouping<int, (TermStateEntry Entry, Tensor Value)> group in header.TermStates
-                .Select(e => (Entry: e, Value: TensorExtensionMethods.Load(reader)))
-                .ToList()
-                .GroupBy(p => p.Entry.Term))
-            {
-                terms[group.Key].LoadState(group.ToDictionary(p => p.Entry.Key, p => p.Value));
-            }
-
-            Dictionary<string, Tensor>? best = header.BestWeights?.ToDictionary(k => k, _ => TensorExtensionMethods.Load(reader));
-            Dictionary<string, Tensor> generatorStates = header.Generators.ToDictionary(n => n, _ => TensorExtensionMethods.Load(reader));
-            header.State.ShuffleState = shuffle.clone();
-            return new TrainingCheckpointContents(header.State, shuffle, noise, global, generatorStates, best);
-        }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or FormatException or IOException or OverflowException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{path}: offset {stream.Position}: expected the checkpoint's tensors for this model; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (the file is truncated or corrupt).", e);
-        }
+    private static void Restore(BinaryReader reader, Generator generator)
+    {
+        using Tensor state = TensorExtensionMethods.Load(reader);
+        generator.set_state(state);
     }
 
     // The configurations are indented JSON; an error message is one line.
     private static string OneLine(string json) => string.Join(' ', json.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-    private sealed record TermStateEntry(int Term, string Key);
+    private sealed record CallbackEntry(Dictionary<string, double> Numbers, List<string> Tensors);
 
     private sealed record CheckpointHeader
     {
@@ -196,10 +217,10 @@ internal sealed class TrainingCheckpoint
 
         public int OptimizerCount { get; init; }
 
-        public List<TermStateEntry> TermStates { get; init; } = [];
-
-        public List<string>? BestWeights { get; init; }
-
         public List<string> Generators { get; init; } = [];
+
+        public List<string> LossState { get; init; } = [];
+
+        public Dictionary<string, CallbackEntry> Callbacks { get; init; } = [];
     }
 }

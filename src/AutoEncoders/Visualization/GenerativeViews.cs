@@ -12,6 +12,40 @@ namespace AutoEncoders.Visualization;
 /// </summary>
 public static class GenerativeViews
 {
+    /// <summary>
+    /// The plane a latent grid sweeps for <paramref name="model"/>: the VAE prior's, a Gaussian fitted to prior draws
+    /// for other generative models (the adversarial autoencoder's prior may be a mixture), or to the data's codes
+    /// (<paramref name="dataCodes"/>, [N, d]) otherwise.
+    /// </summary>
+    public static LatentDistribution GridDistribution(Autoencoder model, Func<Tensor> dataCodes, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataCodes);
+        return model switch
+        {
+            Models.Variational.VariationalModel vae => LatentDistribution.StandardNormal(vae.LatentSize),
+            IGenerativeAutoencoder generative => LatentDistribution.FitToCodes(generative.SamplePrior(5000, generator).cpu()),
+            _ => LatentDistribution.FitToCodes(dataCodes()),
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> codes to decode into new samples: prior draws for a generative model, otherwise draws
+    /// from a Gaussian fitted to the data's codes (<paramref name="dataCodes"/>, [N, d]); with what they were drawn from, for captions.
+    /// </summary>
+    public static (Tensor Codes, string Source) SampleCodes(Autoencoder model, long count, Func<Tensor> dataCodes, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataCodes);
+        if (model is IGenerativeAutoencoder generative)
+        {
+            return (generative.SamplePrior(count, generator), generative.PriorDescription);
+        }
+
+        using LatentDistribution fitted = LatentDistribution.FitToCodes(dataCodes());
+        return (fitted.Sample(count, generator), fitted.Description);
+    }
+
     /// <summary>Decodes the <paramref name="steps"/> x <paramref name="steps"/> grid of <paramref name="distribution"/> (one row for 1-D codes) and writes the PNG.</summary>
     public static PictureFile SaveLatentGrid(Autoencoder model, LatentDistribution distribution, ImageLayout layout, string path, int steps = 12)
     {

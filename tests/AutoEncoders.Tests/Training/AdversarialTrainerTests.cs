@@ -53,7 +53,7 @@ public sealed class AdversarialTrainerTests
         TorchRuntime.SetSeed(31);
         using var reference = (AdversarialAutoencoder)Config.Build();
         TrainingHistory straight;
-        using (var trainer = new AdversarialTrainer(reference, MakeObjective(), Options))
+        using (var trainer = new Trainer(reference, MakeObjective(), Options))
         {
             straight = trainer.Fit(data);
         }
@@ -62,7 +62,7 @@ public sealed class AdversarialTrainerTests
         string checkpoint = directory.File("run.ckpt");
         TorchRuntime.SetSeed(31);
         using (var interrupted = (AdversarialAutoencoder)Config.Build())
-        using (var trainer = new AdversarialTrainer(interrupted, MakeObjective(), Options) { CheckpointPath = checkpoint })
+        using (var trainer = new Trainer(interrupted, MakeObjective(), Options) { CheckpointPath = checkpoint })
         using (var cancellation = new CancellationTokenSource())
         {
             trainer.Callbacks.Add(new CancelAt(epoch, batch, cancellation));
@@ -75,7 +75,7 @@ public sealed class AdversarialTrainerTests
         TorchRuntime.SetSeed(999);
         using var resumed = (AdversarialAutoencoder)Config.Build();
         TrainingHistory history;
-        using (var trainer = new AdversarialTrainer(resumed, MakeObjective(), Options))
+        using (var trainer = new Trainer(resumed, MakeObjective(), Options))
         {
             history = trainer.Fit(data, resumeFrom: checkpoint);
         }
@@ -102,7 +102,7 @@ public sealed class AdversarialTrainerTests
         TrainerOptions constant = Options with { Schedule = null };
         TorchRuntime.SetSeed(33);
         using var reference = (AdversarialAutoencoder)Config.Build();
-        using (var trainer = new AdversarialTrainer(reference, new Objective { Reconstruction = new MeanSquaredError() }, constant))
+        using (var trainer = new Trainer(reference, new Objective { Reconstruction = new MeanSquaredError() }, constant))
         {
             trainer.Fit(data);
         }
@@ -111,14 +111,14 @@ public sealed class AdversarialTrainerTests
         string checkpoint = directory.File("run.ckpt");
         TorchRuntime.SetSeed(33);
         using (var shorter = (AdversarialAutoencoder)Config.Build())
-        using (var trainer = new AdversarialTrainer(shorter, new Objective { Reconstruction = new MeanSquaredError() }, constant with { Epochs = 2 }) { CheckpointPath = checkpoint })
+        using (var trainer = new Trainer(shorter, new Objective { Reconstruction = new MeanSquaredError() }, constant with { Epochs = 2 }) { CheckpointPath = checkpoint })
         {
             trainer.Fit(data);
         }
 
         TorchRuntime.SetSeed(998);
         using var extended = (AdversarialAutoencoder)Config.Build();
-        using (var trainer = new AdversarialTrainer(extended, new Objective { Reconstruction = new MeanSquaredError() }, constant))
+        using (var trainer = new Trainer(extended, new Objective { Reconstruction = new MeanSquaredError() }, constant))
         {
             Assert.Equal(4, trainer.Fit(data, resumeFrom: checkpoint).Epochs.Count);
         }
@@ -136,30 +136,19 @@ public sealed class AdversarialTrainerTests
         using var directory = new TempDirectory();
         string checkpoint = directory.File("plain.ckpt");
 
-        // A plain trainer's checkpoint of the same model (as an older build wrote for adversarial runs) has no prior stream.
+        // A plain reconstruction step's checkpoint of the same model has no prior stream.
         TorchRuntime.SetSeed(32);
         using (var model = (AdversarialAutoencoder)Config.Build())
-        using (var plain = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options with { Epochs = 1 }) { CheckpointPath = checkpoint })
+        using (var plain = new Trainer(new ReconstructionStep(model, new Objective { Reconstruction = new MeanSquaredError() }), Options with { Epochs = 1 }) { CheckpointPath = checkpoint })
         {
             plain.Fit(data);
         }
 
         using var target = (AdversarialAutoencoder)Config.Build();
         Tensor before = target.state_dict()["encoder.0.weight"].clone();
-        using var trainer = new AdversarialTrainer(target, new Objective { Reconstruction = new MeanSquaredError() }, Options);
+        using var trainer = new Trainer(target, new Objective { Reconstruction = new MeanSquaredError() }, Options);
         var e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(data, resumeFrom: checkpoint));
         Assert.Contains("prior", e.Message, StringComparison.Ordinal);
         Assert.True(before.equal(target.state_dict()["encoder.0.weight"]).all().item<bool>(), "nothing should be loaded from a refused checkpoint");
-    }
-
-    private sealed class CancelAt(int epoch, long batch, CancellationTokenSource source) : ITrainingCallback
-    {
-        public void OnBatchEnd(int e, long b, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond)
-        {
-            if (e == epoch && b == batch)
-            {
-                source.Cancel();
-            }
-        }
     }
 }

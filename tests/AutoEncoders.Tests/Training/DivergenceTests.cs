@@ -30,7 +30,7 @@ public sealed class DivergenceTests(MnistFixture mnist) : IClassFixture<MnistFix
         using var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
 
         // The second epoch's last update leaves an infinite weight; no later batch of that epoch could notice it.
-        using var trainer = new PoisonedTrainer(model, new Objective(), Options, epoch: 1, batch: 3) { CheckpointPath = directory.File("run.ckpt") };
+        using var trainer = new Trainer(new PoisonedStep(model, new Objective(), epoch: 1, batch: 3), Options) { CheckpointPath = directory.File("run.ckpt") };
         TensorDataset data = mnist.First(200);
 
         var e = Assert.Throws<NonFiniteParameterException>(() => trainer.Fit(data));
@@ -53,7 +53,7 @@ public sealed class DivergenceTests(MnistFixture mnist) : IClassFixture<MnistFix
         using var directory = new TempDirectory();
         TorchRuntime.SetSeed(3);
         using var model = (DenseAutoencoder)new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
-        using var trainer = new PoisonedTrainer(model, new Objective(), Options, epoch: 0, batch: 1) { CheckpointPath = directory.File("run.ckpt") };
+        using var trainer = new Trainer(new PoisonedStep(model, new Objective(), epoch: 0, batch: 1), Options) { CheckpointPath = directory.File("run.ckpt") };
         TensorDataset data = mnist.First(200);
 
         var e = Assert.Throws<NonFiniteParameterException>(() => trainer.Fit(data));
@@ -105,18 +105,18 @@ public sealed class DivergenceTests(MnistFixture mnist) : IClassFixture<MnistFix
         Assert.Equal(1e-5, history.Epochs[1].LearningRate);
     }
 
-    // A trainer whose update at one batch of one epoch (0-based) leaves an infinite weight, as a diverging optimiser would.
-    private sealed class PoisonedTrainer(Autoencoder model, Objective objective, TrainerOptions options, int epoch, int batch) : Trainer(model, objective, options)
+    // A step whose update at one batch of one epoch (0-based) leaves an infinite weight, as a diverging optimiser would.
+    private sealed class PoisonedStep(Autoencoder model, Objective objective, int epoch, int batch) : ReconstructionStep(model, objective)
     {
         private int _batch;
 
-        protected override double[] TrainStep(Batch data)
+        public override double[] Train(Batch data, StepContext context)
         {
-            double[] values = base.TrainStep(data);
-            if (CurrentEpoch == epoch && _batch++ == batch)
+            double[] values = base.Train(data, context);
+            if (context.Epoch == epoch && _batch++ == batch)
             {
                 using var noGrad = torch.no_grad();
-                ((DenseAutoencoder)Model).EncoderLayer(0).weight![0, 0] = torch.tensor(float.PositiveInfinity);
+                ((DenseAutoencoder)Autoencoder).EncoderLayer(0).weight![0, 0] = torch.tensor(float.PositiveInfinity);
             }
 
             return values;

@@ -47,10 +47,10 @@ public sealed class TensorLifetimeTests
 
         public List<long> LiveAtBatchEnd { get; } = [];
 
-        public void OnBatchEnd(int epoch, long batch, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond) =>
+        public void OnBatchEnd(Trainer trainer, BatchProgress progress) =>
             LiveAtBatchEnd.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
-        public void OnEpochEnd(EpochRecord record, int totalEpochs) =>
+        public void OnEpochEnd(Trainer trainer, EpochRecord record) =>
             LiveAtEpochEnd.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 }

@@ -209,7 +209,7 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
 
     private sealed class CancelAfterEpoch(int epoch, CancellationTokenSource cancel) : ITrainingCallback
     {
-        public void OnEpochEnd(EpochRecord record, int totalEpochs)
+        public void OnEpochEnd(Trainer trainer, EpochRecord record)
         {
             if (record.Epoch >= epoch)
             {
@@ -241,16 +241,5 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
 
         public int GetHashCode(double obj) => 0;
-    }
-
-    private sealed class CancelAt(int epoch, long batch, CancellationTokenSource source) : ITrainingCallback
-    {
-        public void OnBatchEnd(int e, long b, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond)
-        {
-            if (e == epoch && b == batch)
-            {
-                source.Cancel();
-            }
-        }
     }
 }

@@ -1,3 +1,6 @@
+using AutoEncoders.Evaluation;
+using AutoEncoders.Objectives;
+using AutoEncoders.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +10,7 @@ namespace AutoEncoders.Models.Adversarial;
 /// <summary>
 /// Adversarial autoencoder built from an <see cref="AdversarialAutoencoderConfig"/> (Makhzani et al., 2015): encoder,
 /// decoder and a code discriminator D(z[, label]) that outputs one logit (data code versus prior draw). The forward
-/// pass is the plain autoencoder's; the adversarial phases live in <see cref="Training.AdversarialTrainer"/>.
+/// pass is the plain autoencoder's; the adversarial phases live in its training step, <see cref="AdversarialTrainingStep"/>.
 /// </summary>
 public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
 {
@@ -64,6 +67,33 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
 
     /// <summary>Parameters of the encoder and decoder (the reconstruction phase).</summary>
     public IEnumerable<Parameter> AutoencoderParameters => _encoder.parameters().Concat(_decoder.parameters());
+
+    /// <summary>Trains in three phases per batch (<see cref="AdversarialTrainingStep"/>).</summary>
+    public override TrainingStep CreateTrainingStep(Objective objective) => new AdversarialTrainingStep(this, objective);
+
+    /// <summary>
+    /// How close the codes of the first <see cref="ModelEvaluationOptions.PriorMatchExamples"/> examples are to the
+    /// prior the discriminator imposes: mmd2, mmd2_standardized and mmd2_prior_vs_prior (<see cref="PriorMatch"/>).
+    /// </summary>
+    public override IReadOnlyDictionary<string, double> EvaluationMetrics(AutoEncoders.Data.TensorDataset data, ModelEvaluationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyDictionary<string, double> common = base.EvaluationMetrics(data, options);
+        long count = Math.Min(options.PriorMatchExamples, data.Count);
+        if (count < 2)
+        {
+            return common;
+        }
+
+        PriorMatch match = PriorMatch.Of(this, data, count, options.Seed);
+        return new Dictionary<string, double>(common)
+        {
+            ["prior_mmd2"] = match.Mmd2,
+            ["prior_mmd2_standardized"] = match.Mmd2Standardized,
+            ["prior_mmd2_prior_vs_prior"] = match.Mmd2PriorVsPrior,
+        };
+    }
 
     /// <summary>Parameters of the discriminator.</summary>
     public IEnumerable<Parameter> DiscriminatorParameters => _discriminator.parameters();

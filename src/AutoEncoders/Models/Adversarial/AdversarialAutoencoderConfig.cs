@@ -5,7 +5,7 @@ namespace AutoEncoders.Models.Adversarial;
 /// <summary>
 /// An adversarial autoencoder (Makhzani et al., 2015): a deterministic dense encoder and decoder plus a
 /// discriminator on the codes that tells codes of data from draws of <see cref="Prior"/>; trained by
-/// <see cref="Training.AdversarialTrainer"/> in alternating reconstruction, discriminator and generator phases, so
+/// <see cref="AdversarialTrainingStep"/> in alternating reconstruction, discriminator and generator phases, so
 /// the aggregated posterior q(z) matches the prior and decoding prior draws generates data.
 /// </summary>
 public sealed record AdversarialAutoencoderConfig : ModelConfig

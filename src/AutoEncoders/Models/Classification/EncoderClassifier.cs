@@ -58,6 +58,13 @@ public sealed class EncoderClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Number of parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>Copies the encoder weights of a pretrained model of any kind; only a dense autoencoder's fit (<see cref="EncoderClassifierConfig.ForPretrained"/>).</summary>
+    public void LoadEncoder(Autoencoder autoencoder)
+    {
+        ArgumentNullException.ThrowIfNull(autoencoder);
+        LoadEncoder(autoencoder as DenseAutoencoder ?? throw new ArgumentException($"fine-tuning needs a dense autoencoder; this one is {autoencoder.Config.GetType().Name}."));
+    }
+
     /// <summary>Copies the encoder weights of <paramref name="autoencoder"/>, which must have the same sizes.</summary>
     public void LoadEncoder(DenseAutoencoder autoencoder)
     {

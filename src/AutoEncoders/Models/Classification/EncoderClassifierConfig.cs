@@ -42,6 +42,15 @@ public sealed record EncoderClassifierConfig
         };
     }
 
+    /// <summary>
+    /// The classifier on the encoder of a pretrained model of any kind: only dense autoencoders have an encoder a
+    /// classifier can take over.
+    /// </summary>
+    /// <exception cref="ArgumentException">Another kind of model; the message names it.</exception>
+    public static EncoderClassifierConfig ForPretrained(ModelConfig autoencoder, int classes) => autoencoder is DenseAutoencoderConfig dense
+        ? For(dense, classes)
+        : throw new ArgumentException($"fine-tuning needs a dense autoencoder; this one is {autoencoder?.GetType().Name}.");
+
     /// <summary>Builds the module with PyTorch's default initialisation.</summary>
     public EncoderClassifier Build()
     {

@@ -1,3 +1,4 @@
+using AutoEncoders.Evaluation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,6 +14,18 @@ namespace AutoEncoders.Models.Variational;
 /// </summary>
 public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
 {
+    /// <summary>Test ELBO, KL and active units in nats per example, and with importance samples the IWAE bound (<see cref="VariationalEvaluation"/>).</summary>
+    public override IReadOnlyDictionary<string, double> EvaluationMetrics(AutoEncoders.Data.TensorDataset data, ModelEvaluationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ImportanceSamples < 0 || options.ElboSamples < 1)
+        {
+            throw new ArgumentException($"importance samples must be 0 or more and ELBO samples 1 or more; found {options.ImportanceSamples} and {options.ElboSamples}.");
+        }
+
+        return VariationalEvaluation.Evaluate(this, data, options.ImportanceSamples, options.ImportanceLimit, seed: options.Seed, elboSamples: options.ElboSamples).ToDictionary();
+    }
+
     /// <summary>The smallest sigma the softplus parameterisation produces (keeps log sigma^2 finite).</summary>
     public const double SigmaFloor = 1e-6;
 

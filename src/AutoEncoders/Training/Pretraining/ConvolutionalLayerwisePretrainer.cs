@@ -123,8 +123,9 @@ public static class ConvolutionalLayerwisePretrainer
     /// <paramref name="stageInput"/> is the cached output of the frozen outer encoders (the images for stage 0),
     /// corrupted as the stage's objective says; the loss compares the reconstruction through the frozen outer
     /// decoders (their batch norms in evaluation mode) with <paramref name="target"/>, the clean images.
+    /// <paramref name="run"/> adds callbacks, a checkpoint or a resume.
     /// </summary>
-    public static TrainingHistory TrainStackStage(ConvolutionalAutoencoder deep, ConvolutionalStackSpec stack, int stage, Tensor stageInput, Tensor target, PretrainingLayer settings, Action<string>? log = null)
+    public static TrainingHistory TrainStackStage(ConvolutionalAutoencoder deep, ConvolutionalStackSpec stack, int stage, Tensor stageInput, Tensor target, PretrainingLayer settings, Action<string>? log = null, StageRun? run = null)
     {
         ArgumentNullException.ThrowIfNull(deep);
         ArgumentNullException.ThrowIfNull(stack);
@@ -152,7 +153,7 @@ public static class ConvolutionalLayerwisePretrainer
         try
         {
             using var model = new ConvolutionalStackStage(deep, stack, stage);
-            return StageTrainingLoop.Train(model, StageParameters(deep, stack, stage), EnterTraining, input, images, settings, stack.StageLabel(stage), log);
+            return FrozenStageTraining.Train(model, deep, StageParameters(deep, stack, stage), EnterTraining, input, images, settings, stack.StageLabel(stage), log, run);
         }
         finally
         {

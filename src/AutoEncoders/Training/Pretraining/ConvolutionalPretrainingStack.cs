@@ -26,6 +26,6 @@ internal sealed class ConvolutionalPretrainingStack(ConvolutionalAutoencoder dee
     protected override Tensor EncodeStage(int stage, Tensor input) =>
         ConvolutionalLayerwisePretrainer.EncodeThrough(deep, stack, input, stage, stage + 1);
 
-    protected override TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings) =>
-        ConvolutionalLayerwisePretrainer.TrainStackStage(deep, stack, stage, stageInput, target, settings, Options.Log);
+    protected override TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings, StageRun run) =>
+        ConvolutionalLayerwisePretrainer.TrainStackStage(deep, stack, stage, stageInput, target, settings, Options.Callbacks is null ? Options.Log : null, run);
 }

@@ -36,6 +36,6 @@ internal sealed class DensePretrainingStack(DenseAutoencoder stack, LayerwisePre
         return Batched(stack, input, h => ActivationFunction.Apply(activation, stack.EncoderLayer(stage).forward(h)));
     }
 
-    protected override TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings) =>
-        LayerwisePretrainer.TrainStackStage(stack, stage, stageInput, target, settings, Options.Log);
+    protected override TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings, StageRun run) =>
+        LayerwisePretrainer.TrainStackStage(stack, stage, stageInput, target, settings, Options.Callbacks is null ? Options.Log : null, run);
 }

@@ -125,9 +125,10 @@ public static class LayerwisePretrainer
     /// Trains encoder layer <paramref name="layer"/> and decoder layer N-1-layer of <paramref name="stack"/> with
     /// every other parameter frozen: <paramref name="stageInput"/> is the cached output of the frozen encoders
     /// (the data itself for layer 0), corrupted as the objective says, and the loss compares the reconstruction
-    /// through the frozen outer decoders with <paramref name="target"/> (the clean data).
+    /// through the frozen outer decoders with <paramref name="target"/> (the clean data). <paramref name="run"/> adds
+    /// callbacks, a checkpoint or a resume.
     /// </summary>
-    public static TrainingHistory TrainStackStage(DenseAutoencoder stack, int layer, Tensor stageInput, Tensor target, PretrainingLayer settings, Action<string>? log = null)
+    public static TrainingHistory TrainStackStage(DenseAutoencoder stack, int layer, Tensor stageInput, Tensor target, PretrainingLayer settings, Action<string>? log = null, StageRun? run = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(stageInput);
@@ -139,7 +140,7 @@ public static class LayerwisePretrainer
         try
         {
             using var stage = new StackStage(stack, layer);
-            return StageTrainingLoop.Train(stage, StageParameters(stack, layer), () => stack.train(), stageInput, target.reshape(target.shape[0], -1), settings, $"layer {layer + 1}", log);
+            return FrozenStageTraining.Train(stage, stack, StageParameters(stack, layer), () => stack.train(), stageInput, target.reshape(target.shape[0], -1), settings, $"layer {layer + 1}", log, run);
         }
         finally
         {

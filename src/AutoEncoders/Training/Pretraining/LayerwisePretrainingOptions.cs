@@ -33,6 +33,13 @@ public sealed record LayerwisePretrainingOptions
     /// <summary>What the end-to-end fine-tuning minimises; null uses the first layer's reconstruction term without corruption.</summary>
     public Objective? FineTuneObjective { get; init; }
 
+    /// <summary>
+    /// Callbacks for each stage's trainer and the fine-tuning's, given a label such as "layer 2/3" or "fine-tune"
+    /// (progress, a TensorBoard writer per stage); null adds none.
+    /// </summary>
+    [JsonIgnore]
+    public Func<string, IEnumerable<ITrainingCallback>>? Callbacks { get; init; }
+
     /// <summary>Receives one line per finished layer and epoch; null is silent.</summary>
     [JsonIgnore]
     public Action<string>? Log { get; init; }

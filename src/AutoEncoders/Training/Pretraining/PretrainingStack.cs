@@ -40,6 +40,7 @@ internal abstract class PretrainingStack(Autoencoder deep, LayerwisePretrainingO
         {
             Objective objective = Options.FineTuneObjective ?? new Objective { Reconstruction = Options.Layer(0).Objective.Reconstruction };
             using var trainer = new Trainer(Deep, objective, fineTuneOptions);
+            AddCallbacks(trainer, "fine-tune");
             fineTune = trainer.Fit(data);
             Options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fine-tune: {fineTune.Epochs.Count} epochs, loss {fineTune.Last?.Train["loss"]:G5}"));
         }
@@ -66,7 +67,17 @@ internal abstract class PretrainingStack(Autoencoder deep, LayerwisePretrainingO
     protected abstract Tensor EncodeStage(int stage, Tensor input);
 
     /// <summary>Trains stage <paramref name="stage"/> inside the deep model with everything else frozen.</summary>
-    protected abstract TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings);
+    protected abstract TrainingHistory TrainFrozenStage(int stage, Tensor stageInput, Tensor target, PretrainingLayer settings, StageRun run);
+
+    private string Label(int stage) => string.Create(CultureInfo.InvariantCulture, $"{Unit} {stage + 1}/{Depth}");
+
+    private void AddCallbacks(Trainer trainer, string label)
+    {
+        foreach (ITrainingCallback callback in Options.Callbacks?.Invoke(label) ?? [])
+        {
+            trainer.Callbacks.Add(callback);
+        }
+    }
 
     private List<TrainingHistory> PretrainSeparately(TensorDataset data, Action<int, Tensor>? codesCached)
     {
@@ -81,6 +92,7 @@ internal abstract class PretrainingStack(Autoencoder deep, LayerwisePretrainingO
                 TrainingHistory history;
                 using (var trainer = new Trainer(shallow, settings.Objective, settings.Training))
                 {
+                    AddCallbacks(trainer, Label(k));
                     history = trainer.Fit(current);
                 }
 
@@ -121,7 +133,7 @@ internal abstract class PretrainingStack(Autoencoder deep, LayerwisePretrainingO
         {
             for (int k = 0; k < Depth; k++)
             {
-                TrainingHistory history = TrainFrozenStage(k, cached, data.Features, Options.Layer(k));
+                TrainingHistory history = TrainFrozenStage(k, cached, data.Features, Options.Layer(k), new StageRun { Callbacks = [.. Options.Callbacks?.Invoke(Label(k)) ?? []] });
                 histories.Add(history);
                 Options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{Unit} {k + 1}/{Depth} ({Describe(k)}, frozen stack): {history.Epochs.Count} epochs, loss {history.Last?.Train["loss"]:G5}"));
                 if (k < Depth - 1)

@@ -51,7 +51,7 @@ public sealed class AdversarialAutoencoderTests
         TorchRuntime.SetSeed(51);
         using TensorDataset data = Square();
         using var model = (AdversarialAutoencoder)Toy(new AdversarialPrior()).Build();
-        using var trainer = new AdversarialTrainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(25));
+        using var trainer = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(25));
         TrainingHistory history = trainer.Fit(data);
 
         Assert.Contains("discriminator_accuracy", history.Metrics);
@@ -98,7 +98,7 @@ public sealed class AdversarialAutoencoderTests
             p.requires_grad = false;
         }
 
-        using var trainer = new AdversarialTrainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(6));
+        using var trainer = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(6));
         EpochRecord last = trainer.Fit(data).Epochs[^1];
         Assert.True(last.Train["discriminator_accuracy"] > 0.9, $"D should tell frozen codes from the prior; accuracy {last.Train["discriminator_accuracy"]:F2}");
         Assert.True(last.Train["generator"] > 1.5, $"the generator loss should grow when D wins; got {last.Train["generator"]:F2}");
@@ -115,7 +115,7 @@ public sealed class AdversarialAutoencoderTests
         using var data = new TensorDataset(points, labels, name: "four-clusters");
         var prior = new AdversarialPrior { Kind = AdversarialPriorKind.Mixture, Components = 4, Radius = 3, Std = 1.0, ConditionOnLabels = true };
         using var model = (AdversarialAutoencoder)Toy(prior).Build();
-        using var trainer = new AdversarialTrainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(25, 3e-3));
+        using var trainer = new Trainer(model, new Objective { Reconstruction = new MeanSquaredError() }, Options(25, 3e-3));
         trainer.Fit(data);
 
         using var scope = torch.NewDisposeScope();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AutoEncoders.Training;
+namespace AutoEncoders.Training.Callbacks;
 
 /// <summary>
 /// Progress on a console: a live bar (epoch, batch, running loss terms, samples/s, ETA) redrawn at most ten
@@ -14,25 +14,33 @@ public sealed class ConsoleProgress : ITrainingCallback
     private readonly bool _bar;
     private readonly System.Diagnostics.Stopwatch _sinceDraw = System.Diagnostics.Stopwatch.StartNew();
     private readonly System.Diagnostics.Stopwatch _epochClock = new();
+    private readonly string _prefix;
     private int _totalEpochs;
     private int _lastLength;
     private int _epoch = -1;
     private long _firstBatch;
 
-    /// <summary>Reports to <paramref name="writer"/> (the console by default).</summary>
-    public ConsoleProgress(TextWriter? writer = null, ProgressMode mode = ProgressMode.Auto)
+    /// <summary>Reports to <paramref name="writer"/> (the console by default); <paramref name="label"/> starts every line (e.g. "layer 2/3").</summary>
+    public ConsoleProgress(TextWriter? writer = null, ProgressMode mode = ProgressMode.Auto, string? label = null)
     {
+        _prefix = label is null ? string.Empty : $"{label} ";
         _writer = writer ?? Console.Out;
         _bar = mode == ProgressMode.Bar || (mode == ProgressMode.Auto && writer is null && !Console.IsOutputRedirected);
     }
 
     /// <inheritdoc />
-    public void OnTrainBegin(TrainingHistory history, int totalEpochs, long batchesPerEpoch) => _totalEpochs = totalEpochs;
+    public void OnTrainBegin(Trainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        _totalEpochs = trainer.Options.Epochs;
+    }
 
     /// <inheritdoc />
-    public void OnBatchEnd(int epoch, long batch, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond)
+    public void OnBatchEnd(Trainer trainer, BatchProgress progress)
     {
-        ArgumentNullException.ThrowIfNull(runningMeans);
+        ArgumentNullException.ThrowIfNull(progress);
+        (int epoch, long batch, long batchesPerEpoch) = (progress.Epoch, progress.Batch, progress.BatchesPerEpoch);
+        (IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond) = (progress.RunningMeans, progress.SamplesPerSecond);
         if (epoch != _epoch)
         {
             _epoch = epoch;
@@ -50,7 +58,7 @@ public sealed class ConsoleProgress : ITrainingCallback
         double perBatch = _epochClock.Elapsed.TotalSeconds / Math.Max(1, batch - _firstBatch + 1);
         var eta = TimeSpan.FromSeconds(Math.Round(perBatch * (batchesPerEpoch - batch)));
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"epoch {epoch}/{_totalEpochs} [");
+        sb.Append(CultureInfo.InvariantCulture, $"{_prefix}epoch {epoch}/{_totalEpochs} [");
         sb.Append('=', filled).Append(filled < BarWidth ? ">" : string.Empty).Append(' ', Math.Max(0, BarWidth - filled - 1));
         sb.Append(CultureInfo.InvariantCulture, $"] {batch}/{batchesPerEpoch} ");
         sb.Append(FormatMetrics(runningMeans, prefix: string.Empty));
@@ -59,11 +67,12 @@ public sealed class ConsoleProgress : ITrainingCallback
     }
 
     /// <inheritdoc />
-    public void OnEpochEnd(EpochRecord record, int totalEpochs)
+    public void OnEpochEnd(Trainer trainer, EpochRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        int totalEpochs = _totalEpochs;
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{totalEpochs}  ");
+        sb.Append(CultureInfo.InvariantCulture, $"{_prefix}epoch {record.Epoch}/{totalEpochs}  ");
         sb.Append(FormatMetrics(record.Train, prefix: string.Empty));
         if (record.Validation is not null)
         {
@@ -82,7 +91,7 @@ public sealed class ConsoleProgress : ITrainingCallback
     }
 
     /// <inheritdoc />
-    public void OnTrainEnd(TrainingHistory history)
+    public void OnTrainEnd(Trainer trainer, TrainingHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (history.StopReason is not null)

@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AutoEncoders.Training;
+
+/// <summary>What the <see cref="Trainer"/> gives a <see cref="TrainingStep"/>: where it is, the optimisers and the random generators.</summary>
+public sealed class StepContext
+{
+    private readonly Trainer _trainer;
+
+    internal StepContext(Trainer trainer) => _trainer = trainer;
+
+    /// <summary>Where the model and batches live.</summary>
+    public Device Device => _trainer.Device;
+
+    /// <summary>Zero-based epoch in progress.</summary>
+    public int Epoch => _trainer.Epoch;
+
+    /// <summary>Optimisation steps done before this one.</summary>
+    public long Step => _trainer.Step;
+
+    /// <summary>Batches of the epoch done before this one.</summary>
+    public int Batch => _trainer.BatchInEpoch;
+
+    /// <summary>The optimisers, in <see cref="TrainingStep.CreateOptimizers"/> order.</summary>
+    public IReadOnlyList<optim.Optimizer> Optimizers => _trainer.Optimizers;
+
+    /// <summary>Generator of corruption noise during training (saved in checkpoints).</summary>
+    public Generator Noise => _trainer.NoiseGenerator;
+
+    /// <summary>One of the step's own generators (<see cref="TrainingStep.Generators"/>).</summary>
+    public Generator Random(string name) => _trainer.NamedGenerator(name);
+
+    /// <summary>Sets every optimiser's gradients to zero.</summary>
+    public void ZeroGradients()
+    {
+        foreach (optim.Optimizer optimizer in Optimizers)
+        {
+            optimizer.zero_grad();
+        }
+    }
+
+    /// <summary>Clips the global gradient norm of <paramref name="parameters"/> when <see cref="TrainerOptions.GradientClipNorm"/> is set.</summary>
+    public void ClipGradients(IEnumerable<Parameter> parameters)
+    {
+        if (_trainer.Options.GradientClipNorm is double maxNorm)
+        {
+            nn.utils.clip_grad_norm_(parameters.Where(p => p.requires_grad), maxNorm);
+        }
+    }
+}
