@@ -40,7 +40,7 @@ public sealed class PyTorchPeerTests(MnistFixture mnist) : IClassFixture<MnistFi
         };
         TorchRuntime.SetSeed(11);
         using Autoencoder model = config.Build();
-        Train(model, mnist.First(512).Features);
+        BriefTraining.Run(model, mnist.First(512).Features);
         Tensor x = mnist.First(256).Features;
         using var trained = new TrainedAutoencoder(model, new ModelManifest { Model = config });
         trained.Save(directory.File("model"));
@@ -80,23 +80,5 @@ public sealed class PyTorchPeerTests(MnistFixture mnist) : IClassFixture<MnistFi
         Assert.True(code.sub(expectedCode).abs().max().item<float>() <= Tolerance);
         Assert.True(reconstruction.sub(expectedReconstruction).abs().max().item<float>() <= Tolerance);
         Assert.True(expectedCode.abs().max().item<float>() > 0.5);
-    }
-
-    // A few Adam steps, so that the weights and batch-norm statistics are not PyTorch's initial ones.
-    private static void Train(Autoencoder model, Tensor data)
-    {
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
-        model.train();
-        for (int step = 0; step < 20; step++)
-        {
-            using var scope = torch.NewDisposeScope();
-            Tensor batch = data[TensorIndex.Slice((step % 4) * 128, ((step % 4) + 1) * 128)];
-            Tensor loss = nn.functional.mse_loss(model.forward(batch).Reconstruction, batch);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-        }
-
-        model.eval();
     }
 }

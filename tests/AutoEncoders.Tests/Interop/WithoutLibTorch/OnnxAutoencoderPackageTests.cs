@@ -1,0 +1,105 @@
+using AutoEncoders.Interop.Onnx;
+using AutoEncoders.Models;
+using AutoEncoders.Models.Dense;
+using AutoEncoders.Onnx;
+using AutoEncoders.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AutoEncoders.Tests.Interop.WithoutLibTorch;
+
+/// <summary>
+/// The AutoEncoders.Onnx package on files the main library exported: it computes what TorchSharp computes (at most
+/// 1e-5 apart) for one row, a span of rows and a list of rows, reads the metadata, and refuses what is not an export.
+/// </summary>
+public sealed class OnnxAutoencoderPackageTests(MnistFixture mnist) : IClassFixture<MnistFixture>
+{
+    private const float Tolerance = 1e-5f;
+
+    private static float MaxDifference(Tensor expected, ReadOnlySpan<float> actual)
+    {
+        float[] e = expected.contiguous().data<float>().ToArray();
+        Assert.Equal(e.Length, actual.Length);
+        float max = 0;
+        for (int i = 0; i < e.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(e[i] - actual[i]));
+        }
+
+        return max;
+    }
+
+    [Fact]
+    public void The_package_encodes_decodes_reconstructs_and_scores_like_torchsharp()
+    {
+        using var directory = new TempDirectory();
+        TorchRuntime.SetSeed(21);
+        var config = new DenseAutoencoderConfig { Layers = [784, 96, 24], BatchNorm = true, Activation = Activation.Elu };
+        using Autoencoder model = config.Build();
+        BriefTraining.Run(model, mnist.First(512).Features, steps: 10);
+        OnnxExporter.Export(model, directory.Path);
+        Tensor x = mnist.Test.Features.slice(0, 1000, 1064, 1).contiguous();
+        float[] rows = x.data<float>().ToArray();
+        using var noGrad = torch.no_grad();
+        Tensor code = model.Encode(x);
+        Tensor reconstruction = model.Reconstruct(x);
+
+        using var onnx = OnnxAutoencoder.Load(directory.Path, new OnnxAutoencoderOptions { IntraOpThreads = 1 });
+
+        Assert.Equal("dense", onnx.Kind);
+        Assert.Equal([784L], onnx.InputShape);
+        Assert.Equal(24, onnx.CodeSize);
+        Assert.Null(onnx.Threshold);
+        Assert.Contains("\"batchNorm\":true", onnx.Config, StringComparison.Ordinal);
+        Assert.True(MaxDifference(code, onnx.Encode(rows)) <= Tolerance);
+        Assert.True(MaxDifference(code[0], onnx.Encode(rows.AsSpan(0, 784))) <= Tolerance);
+        float[][] listed = onnx.Encode([rows[..784], rows[784..1568]]);
+        Assert.True(MaxDifference(code[..2], [.. listed[0], .. listed[1]]) <= Tolerance);
+        Assert.True(MaxDifference(model.Decode(code), onnx.Decode(code.data<float>().ToArray())) <= Tolerance);
+        Assert.True(MaxDifference(reconstruction, onnx.Reconstruct(rows)) <= Tolerance);
+        Tensor meanSquaredError = (reconstruction - x).square().mean([1]);
+        Assert.True(MaxDifference(meanSquaredError, onnx.Score(rows)) <= 1e-6f);
+        Assert.True(meanSquaredError.min().item<float>() > 0.001f, "the reconstructions are not trivially exact");
+        Assert.Empty(onnx.Encode(ReadOnlySpan<float>.Empty));
+    }
+
+    [Fact]
+    public void The_package_assembly_needs_onnx_runtime_only()
+    {
+        string[] references = typeof(OnnxAutoencoder).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+
+        Assert.Contains("Microsoft.ML.OnnxRuntime", references);
+        Assert.DoesNotContain(references, r => r.StartsWith("TorchSharp", StringComparison.Ordinal) || r.StartsWith("AutoEncoders", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void What_is_not_an_export_is_refused_with_file_where_and_what()
+    {
+        using var directory = new TempDirectory();
+        TorchRuntime.SetSeed(22);
+        using Autoencoder model = new DenseAutoencoderConfig { Layers = [784, 16] }.Build();
+        OnnxExporter.Export(model, directory.Path);
+        using var good = OnnxAutoencoder.Load(directory.Path);
+        var rowError = Assert.Throws<ArgumentException>(() => good.Encode(new float[785]));
+        Assert.StartsWith("encoder.onnx: input \"input\": expected whole rows of 784 values (shape [784]), found 785 values.", rowError.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => good.Encode([new float[783]]));
+
+        File.WriteAllBytes(directory.File("encoder.onnx"), [.. File.ReadAllBytes(directory.File("encoder.onnx")).Take(300)]);
+        var corrupt = Assert.Throws<InvalidDataException>(() => OnnxAutoencoder.Load(directory.Path));
+        Assert.StartsWith($"{directory.File("encoder.onnx")}: model: expected an ONNX model ONNX Runtime loads; ", corrupt.Message, StringComparison.Ordinal);
+
+        File.Delete(directory.File("encoder.onnx"));
+        var builder = new OnnxGraphBuilder();
+        builder.Output("code", builder.Input("input", [4]), [4]);
+        File.WriteAllBytes(directory.File("decoder.onnx"), builder.ToModel("plain", []));
+        var foreign = Assert.Throws<InvalidDataException>(() => OnnxAutoencoder.Load(directory.Path));
+        Assert.Equal($"{directory.File("decoder.onnx")}: metadata \"ae.format\": expected \"1\" (a file written by `ae export --format onnx`), found none.", foreign.Message);
+
+        File.Delete(directory.File("decoder.onnx"));
+        using var withoutEncoder = OnnxAutoencoder.Load(directory.Path);
+        Assert.Equal([OnnxAutoencoder.AutoencoderFile], withoutEncoder.Files);
+        Assert.StartsWith($"{Path.Combine(withoutEncoder.Directory, "encoder.onnx")}: missing", Assert.Throws<InvalidOperationException>(() => withoutEncoder.Encode(new float[784])).Message, StringComparison.Ordinal);
+        File.Delete(directory.File("autoencoder.onnx"));
+        Assert.Contains("holds none of encoder.onnx", Assert.Throws<FileNotFoundException>(() => OnnxAutoencoder.Load(directory.Path)).Message, StringComparison.Ordinal);
+    }
+}
