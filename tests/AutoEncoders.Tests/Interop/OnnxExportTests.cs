@@ -1,8 +1,11 @@
 using AutoEncoders.Interop.Onnx;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Adversarial;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Sequence;
 using AutoEncoders.Models.Sparsity;
+using AutoEncoders.Models.Variational;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,6 +33,13 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         "dense-activations",
         "dense-tied-batchnorm-ksparse",
         "adversarial",
+        "vae",
+        "conv-keras",
+        "conv-strided-batchnorm-bilinear",
+        "conv-unpool",
+        "conv-vae",
+        "sequence-lstm-bidirectional-stacked",
+        "sequence-gru-bidirectional-stacked",
     ];
 
     [Theory]
@@ -52,6 +62,15 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         var encoded = OnnxRuntimeRun.Run(temp.File(OnnxExporter.EncoderFile), ("input", input, shape));
         Tensor code = model.Encode(x).reshape(Batch, -1);
         AssertClose(code, encoded["code"], $"{kind} encoder code");
+        if (model is VariationalModel variational)
+        {
+            (Tensor mean, Tensor logVariance) = variational.Posterior(x);
+            AssertClose(mean, encoded["mean"], $"{kind} encoder mean");
+            AssertClose(logVariance, encoded["log_variance"], $"{kind} encoder log-variance");
+        }
+
+        Assert.Equal(OnnxExporter.DecoderRefusal(model) is null, File.Exists(temp.File(OnnxExporter.DecoderFile)));
+        Assert.Equal(kind == "conv-unpool", !File.Exists(temp.File(OnnxExporter.DecoderFile)));
 
         if (File.Exists(temp.File(OnnxExporter.DecoderFile)))
         {
@@ -92,6 +111,58 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
             Sparsity = new KSparse { K = 5, InferenceK = 8 },
         }.Build(),
         "adversarial" => new AdversarialAutoencoderConfig { Layers = [784, 64, 8], DiscriminatorLayers = [16] }.Build(),
+        "vae" => new VariationalAutoencoderConfig { Layers = [784, 64, 8], Activation = Activation.Tanh }.Build(),
+        "conv-keras" => ConvolutionalRecipes.KerasModel().Build(),
+        "conv-strided-batchnorm-bilinear" => new ConvolutionalAutoencoderConfig
+        {
+            Encoder =
+            [
+                new Conv2dSpec { Filters = 4, KernelSize = 3, Stride = 2, Padding = ConvPadding.Same, Activation = Activation.Elu },
+                new BatchNorm2dSpec(),
+                new ActivationSpec { Function = Activation.LeakyRelu },
+                new MaxPool2dSpec { KernelSize = 3, Stride = 2, CeilMode = true },
+            ],
+            Decoder =
+            [
+                new ConvTranspose2dSpec { Filters = 4, KernelSize = 3, Stride = 2, Padding = 1, OutputPadding = 1, Activation = Activation.Relu },
+                new UpsampleSpec { ScaleFactor = 2, Mode = UpsamplingMode.Bilinear },
+                new Conv2dSpec { Filters = 1, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Sigmoid, Bias = false },
+            ],
+        }.Build(),
+        "conv-unpool" => ConvolutionalRecipes.UnpoolingModel().Build(),
+        "conv-vae" => new ConvolutionalVariationalAutoencoderConfig
+        {
+            Encoder = [new Conv2dSpec { Filters = 4, KernelSize = 3, Stride = 2, Padding = 1, Activation = Activation.Relu }],
+            LatentSize = 8,
+            DecoderInput = [4, 14, 14],
+            Decoder = [new ConvTranspose2dSpec { Filters = 1, KernelSize = 3, Stride = 2, Padding = 1, OutputPadding = 1, Activation = Activation.Sigmoid }],
+            Parameterization = SpreadParameterization.Sigma,
+        }.Build(),
+        "sequence-lstm-bidirectional-stacked" => new SequenceAutoencoderConfig
+        {
+            SequenceLength = 28,
+            Features = 28,
+            Cell = RecurrentCell.Lstm,
+            HiddenSize = 8,
+            Layers = 2,
+            Bidirectional = true,
+            CodeSize = 6,
+            CodeActivation = Activation.Tanh,
+            DecoderHiddenSize = 10,
+            Dropout = 0.1,
+            OutputActivation = Activation.Sigmoid,
+        }.Build(),
+        "sequence-gru-bidirectional-stacked" => new SequenceAutoencoderConfig
+        {
+            SequenceLength = 28,
+            Features = 28,
+            Cell = RecurrentCell.Gru,
+            HiddenSize = 8,
+            Layers = 2,
+            Bidirectional = true,
+            DecoderLayers = 1,
+            ReverseDecoder = false,
+        }.Build(),
         _ => throw new ArgumentException(kind),
     };
 

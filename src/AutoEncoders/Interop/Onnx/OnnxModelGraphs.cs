@@ -49,10 +49,10 @@ internal abstract class OnnxModelGraphs
     {
         Models.Dense.DenseAutoencoder dense => new DenseOnnxGraphs(dense),
         Models.Adversarial.AdversarialAutoencoder adversarial => new DenseOnnxGraphs(adversarial),
-//TMP        Models.Variational.VariationalAutoencoder vae => new VariationalOnnxGraphs(vae),
-//TMP        Models.Variational.ConvolutionalVariationalAutoencoder convVae => new ConvolutionalOnnxGraphs(convVae),
-//TMP        Models.Convolutional.ConvolutionalAutoencoder conv => new ConvolutionalOnnxGraphs(conv),
-//TMP        Models.Sequence.SequenceAutoencoder sequence => new SequenceOnnxGraphs(sequence),
+        Models.Variational.VariationalAutoencoder vae => new VariationalOnnxGraphs(vae),
+        Models.Variational.ConvolutionalVariationalAutoencoder convVae => new ConvolutionalOnnxGraphs(convVae),
+        Models.Convolutional.ConvolutionalAutoencoder conv => new ConvolutionalOnnxGraphs(conv),
+        Models.Sequence.SequenceAutoencoder sequence => new SequenceOnnxGraphs(sequence),
         null => throw new ArgumentNullException(nameof(model)),
         _ => throw new NotSupportedException($"ONNX export: model {model.GetType().Name} has no ONNX form."),
     };
