@@ -15,6 +15,8 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "\`bench/onnx/run.sh ${1:-200} ${2:-5}\`, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
   echo "load average $load_before before and $load_after after (1, 5, 15 min)."
   echo "TorchSharp-cpu 0.107.0 (libtorch 2.10), Microsoft.ML.OnnxRuntime 1.32.0, $(dotnet --version) SDK."
+  echo "A load average above the core count means other jobs shared the machine: absolute rates are then low and noisy,"
+  echo "and the ratio column (both sides measured in alternating rounds of one process) is the figure to read."
   echo
   echo "$table"
 } > bench/onnx/RESULTS.md

@@ -1,8 +1,12 @@
 using AutoEncoders.Interop.Onnx;
 using AutoEncoders.Models;
+using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
+using AutoEncoders.Models.Sequence;
+using AutoEncoders.Models.Variational;
 using AutoEncoders.Onnx;
 using AutoEncoders.Runtime;
+using AutoEncoders.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,6 +65,43 @@ public sealed class OnnxAutoencoderPackageTests(MnistFixture mnist) : IClassFixt
         Assert.True(MaxDifference(meanSquaredError, onnx.Score(rows)) <= 1e-6f);
         Assert.True(meanSquaredError.min().item<float>() > 0.001f, "the reconstructions are not trivially exact");
         Assert.Empty(onnx.Encode(ReadOnlySpan<float>.Empty));
+    }
+
+    public static TheoryData<string> OtherKinds => ["vae", "conv-unpool", "conv-vae", "sequence-gru"];
+
+    [Theory]
+    [MemberData(nameof(OtherKinds))]
+    public void The_package_runs_the_other_kinds_like_torchsharp(string kind)
+    {
+        using var directory = new TempDirectory();
+        TorchRuntime.SetSeed(23);
+        using Autoencoder model = kind switch
+        {
+            "vae" => new VariationalAutoencoderConfig { Layers = [784, 64, 8] }.Build(),
+            "conv-unpool" => ConvolutionalRecipes.UnpoolingModel().Build(),
+            "conv-vae" => Recipe.Load(Path.Combine(Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "conv-vae-mnist.json")).Model.Build(),
+            _ => new SequenceAutoencoderConfig { SequenceLength = 12, Features = 2, Cell = RecurrentCell.Gru, HiddenSize = 8, Layers = 2, Bidirectional = true, CodeSize = 4 }.Build(),
+        };
+        model.eval();
+        OnnxExporter.Export(model, directory.Path);
+        long[] shape = model.Config.InputShape;
+        Tensor x = kind.StartsWith("sequence", StringComparison.Ordinal)
+            ? torch.randn([8, .. shape])
+            : mnist.Test.Features.slice(0, 0, 8, 1).reshape([8, .. shape]).contiguous();
+        float[] rows = x.data<float>().ToArray();
+        using var noGrad = torch.no_grad();
+
+        using var onnx = OnnxAutoencoder.Load(directory.Path);
+
+        Assert.Equal(shape, onnx.InputShape);
+        Tensor code = model.Encode(x).reshape(8, -1);
+        Assert.True(MaxDifference(code, onnx.Encode(rows)) <= Tolerance, $"{kind} encode");
+        Assert.True(MaxDifference(model.Reconstruct(x), onnx.Reconstruct(rows)) <= Tolerance, $"{kind} reconstruct");
+        Assert.Equal(kind != "conv-unpool", onnx.Files.Contains(OnnxAutoencoder.DecoderFile));
+        if (kind != "conv-unpool")
+        {
+            Assert.True(MaxDifference(model.Decode(code), onnx.Decode(code.data<float>().ToArray())) <= Tolerance, $"{kind} decode");
+        }
     }
 
     [Fact]
