@@ -34,6 +34,9 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private int _counter;
 
+    /// <summary>Put before the key of every weight and constant added from now on (keeps the weights of several models in one graph apart).</summary>
+    public string WeightPrefix { get; set; } = string.Empty;
+
     /// <summary>Declares a float32 graph input of shape [batch, ..<paramref name="sampleShape"/>].</summary>
     public string Input(string name, IReadOnlyList<long> sampleShape)
     {
@@ -54,6 +57,7 @@ internal sealed class OnnxGraphBuilder
     public string Weight(string key, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        key = WeightPrefix + key;
         if (_initializerByKey.TryGetValue(key, out string? existing))
         {
             return existing;
@@ -68,6 +72,7 @@ internal sealed class OnnxGraphBuilder
     public string Floats(string key, float[] values, params long[] dims)
     {
         ArgumentNullException.ThrowIfNull(values);
+        key = WeightPrefix + key;
         return _initializerByKey.TryGetValue(key, out string? existing) ? existing : AddWeight(key, values, dims.Length == 0 && values.Length != 1 ? [values.Length] : dims);
     }
 
