@@ -14,7 +14,7 @@ namespace AutoEncoders.Onnx;
 /// Every method takes one row or a batch: a span of N whole rows, flattened row after row (N x <see cref="InputSize"/>
 /// values), and returns N results, flattened the same way. The methods are safe to call from several threads at once
 /// (ONNX Runtime sessions are). Inputs go in as the model was trained on them: <see cref="Normalisation"/> says how
-/// raw data was scaled (the detector takes raw rows and scales them itself).
+/// raw data was scaled and <see cref="Normalise"/> applies it (the detector takes raw rows and scales them itself).
 /// </remarks>
 public sealed class OnnxAutoencoder : IDisposable
 {
@@ -31,6 +31,7 @@ public sealed class OnnxAutoencoder : IDisposable
     public const string DetectorFile = "detector.onnx";
 
     private readonly Dictionary<string, OnnxPart> _parts;
+    private readonly InputNormalisation _normalisation;
 
     private OnnxAutoencoder(string directory, Dictionary<string, OnnxPart> parts)
     {
@@ -44,6 +45,7 @@ public sealed class OnnxAutoencoder : IDisposable
         CodeSize = metadata.TryGetValue("ae.code_size", out string? code) && long.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size : 0;
         Normalisation = metadata.TryGetValue("ae.normalisation", out string? normalisation) ? normalisation : "{\"kind\":\"none\"}";
         Config = metadata.TryGetValue("ae.config", out string? config) ? config : "{}";
+        _normalisation = InputNormalisation.Parse(Normalisation, InputSize, first.Path);
         if (parts.TryGetValue(DetectorFile, out OnnxPart? detector) && detector.Metadata.TryGetValue("ae.threshold", out string? threshold))
         {
             Threshold = double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out double t)
@@ -121,6 +123,12 @@ public sealed class OnnxAutoencoder : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Raw rows scaled as the model's inputs were in training (<see cref="Normalisation"/>): image pixels 0-255 divided
+    /// by 255, table columns standardised or min-max scaled; a copy when the model takes its inputs as they are.
+    /// </summary>
+    public float[] Normalise(ReadOnlySpan<float> rawRows) => _normalisation.Apply(rawRows);
 
     /// <summary>The codes of N input rows (N x <see cref="InputSize"/> values): N x <see cref="CodeSize"/> values (posterior means for variational models).</summary>
     public float[] Encode(ReadOnlySpan<float> inputs) => Part(EncoderFile).Run("input", inputs, InputShape, "code");

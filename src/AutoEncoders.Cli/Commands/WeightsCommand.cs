@@ -27,16 +27,17 @@ internal static class WeightsCommand
         var model = new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." };
         var output = new Option<string>("--out", "-o") { Description = "The safetensors file to write.", Required = true };
         var command = new Command("export", "Write a model's state dictionary (parameters and buffers) to a safetensors file that PyTorch loads.") { model, output };
-        command.SetAction(parse =>
-        {
-            string path = parse.GetValue(output)!;
-            using TrainedAutoencoder trained = TrainedAutoencoder.Load(parse.GetValue(model)!);
-            PyTorchWeights.Save(trained.Model, path);
-            int count = trained.Model.state_dict().Count;
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {count} tensors ({trained.Model.ParameterCount} parameters) to {path}");
-            return 0;
-        });
+        command.SetAction(parse => Export(parse.GetValue(model)!, parse.GetValue(output)!, parse.InvocationConfiguration.Output));
         return command;
+    }
+
+    /// <summary>Writes the weights of the model in <paramref name="model"/> to <paramref name="path"/> (also `ae export --format safetensors`).</summary>
+    public static int Export(string model, string path, TextWriter stdout)
+    {
+        using TrainedAutoencoder trained = TrainedAutoencoder.Load(model);
+        PyTorchWeights.Save(trained.Model, path);
+        stdout.WriteLine($"wrote {trained.Model.state_dict().Count} tensors ({trained.Model.ParameterCount} parameters) to {path}");
+        return 0;
     }
 
     private static Command CreateImport()

@@ -102,6 +102,8 @@ public sealed class SafetensorsWeightsTests
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Contains("wrote 8 tensors (51544 parameters)", export.Output, StringComparison.Ordinal);
         Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Equal(0, CliRun.Of("export", model.Path, "--format", "safetensors", "-o", model.File("e.safetensors")).ExitCode);
+        Assert.Equal(File.ReadAllBytes(weights), File.ReadAllBytes(model.File("e.safetensors")));
         using TrainedAutoencoder a = TrainedAutoencoder.Load(model.Path);
         using TrainedAutoencoder b = TrainedAutoencoder.Load(imported.File("m"));
         using Tensor x = torch.rand(7, 784);

@@ -105,6 +105,39 @@ public sealed class OnnxAutoencoderPackageTests(MnistFixture mnist) : IClassFixt
     }
 
     [Fact]
+    public void An_image_model_exported_by_ae_export_takes_raw_pixels_through_normalise()
+    {
+        using var directory = new TempDirectory();
+        TorchRuntime.SetSeed(24);
+        ModelConfig config = ConvolutionalRecipes.KerasModel();
+        using Autoencoder model = config.Build();
+        model.eval();
+        new AutoEncoders.Persistence.TrainedAutoencoder(model, new AutoEncoders.Persistence.ModelManifest { Model = config }).Save(directory.File("model"));
+        Assert.Equal(0, Cli.CliRun.Of("export", directory.File("model"), "-o", directory.File("onnx")).ExitCode);
+        Tensor x = mnist.Test.Features.slice(0, 0, 4, 1).reshape([4, .. config.InputShape]).contiguous();
+        float[] raw = x.data<float>().ToArray().Select(v => v * 255).ToArray();
+        using var noGrad = torch.no_grad();
+
+        using var onnx = OnnxAutoencoder.Load(directory.File("onnx"));
+
+        Assert.Equal("{\"kind\":\"scale\",\"divide\":255}", onnx.Normalisation);
+        Assert.True(MaxDifference(model.Encode(x).reshape(4, -1), onnx.Encode(onnx.Normalise(raw))) <= Tolerance);
+    }
+
+    [Fact]
+    public void Table_normalisations_scale_each_column_and_bad_ones_are_refused()
+    {
+        float[] z = InputNormalisation.Parse("""{"kind":"zscore","mean":[1,2],"std":[2,0],"columns":["a","b"]}""", 2, "f").Apply([3, 5, 1, 2]);
+        float[] m = InputNormalisation.Parse("""{"kind":"minmax","min":[0,10],"max":[4,10]}""", 2, "f").Apply([2, 11]);
+
+        Assert.Equal([1f, 3f, 0f, 0f], z);
+        Assert.Equal([0.5f, 1f], m);
+        var e = Assert.Throws<InvalidDataException>(() => InputNormalisation.Parse("""{"kind":"zscore","mean":[1],"std":[2]}""", 2, "f.onnx"));
+        Assert.StartsWith("f.onnx: metadata \"ae.normalisation\": expected {\"kind\":\"none\"}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"mean\" holds 1 values", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_package_assembly_needs_onnx_runtime_only()
     {
         string[] references = typeof(OnnxAutoencoder).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
