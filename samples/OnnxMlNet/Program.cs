@@ -35,7 +35,9 @@ using (var model = OnnxAutoencoder.Load(folder))
 var ml = new MLContext(seed: 1);
 IDataView train = ml.Data.LoadFromEnumerable(data[..8000]);
 IDataView test = ml.Data.LoadFromEnumerable(data[8000..]);
-var encode = ml.Transforms.ApplyOnnxModel(["code"], ["input"], Path.Combine(folder, "encoder.onnx"));
+// The cache keeps the codes after one pass: the trainers read the data many times, and without it every pass would
+// run the encoder again.
+var encode = ml.Transforms.ApplyOnnxModel(["code"], ["input"], Path.Combine(folder, "encoder.onnx")).AppendCacheCheckpoint(ml);
 
 var clustering = encode.Append(ml.Clustering.Trainers.KMeans(featureColumnName: "code", numberOfClusters: 10));
 Cluster[] clusters = ml.Data.CreateEnumerable<Cluster>(clustering.Fit(test).Transform(test), reuseRowObject: false).ToArray();

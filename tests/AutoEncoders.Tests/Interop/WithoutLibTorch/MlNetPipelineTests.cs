@@ -45,7 +45,7 @@ public sealed class MlNetPipelineTests(MnistFixture mnist, ITestOutputHelper log
 
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(digits);
-        var pipeline = ml.Transforms.ApplyOnnxModel(["code"], ["input"], directory.File(OnnxExporter.EncoderFile))
+        var pipeline = ml.Transforms.ApplyOnnxModel(["code"], ["input"], directory.File(OnnxExporter.EncoderFile)).AppendCacheCheckpoint(ml)
             .Append(ml.Clustering.Trainers.KMeans(featureColumnName: "code", numberOfClusters: 10));
         IDataView clustered = pipeline.Fit(data).Transform(data);
         Assignment[] assignments = ml.Data.CreateEnumerable<Assignment>(clustered, reuseRowObject: false).ToArray();
