@@ -59,6 +59,14 @@ internal static class ExportCommand
         DataFingerprint? data = trained.Manifest.Data;
         bool images = trained.Manifest.Model.InputShape.Length == 3 || data?.SampleShape.Count >= 2;
         string normalisation = images ? PixelScaling : OnnxExporter.NoNormalisation;
+        if (File.Exists(Path.Combine(folder, SequenceDetectorFile.FileName)))
+        {
+            // A sequence detector's model takes series normalised per channel with the training statistics.
+            SequenceDetectorFile settings = SequenceDetectorFile.Load(folder);
+            normalisation = ChannelNormalisation(settings.ChannelMean, settings.ChannelScale);
+            stdout.WriteLine($"note     {folder} is a sequence detector: its model is exported (inputs normalised per channel, see ae.normalisation); its window score is not");
+        }
+
         Note(stdout, trained.Model);
         return [.. OnnxExporter.Build(trained.Model, normalisation)];
     }
@@ -84,6 +92,12 @@ internal static class ExportCommand
         }
 
         return files;
+    }
+
+    private static string ChannelNormalisation(IReadOnlyList<double> mean, IReadOnlyList<double> scale)
+    {
+        static string Numbers(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return $"{{\"kind\":\"zscore\",\"per\":\"channel\",\"mean\":[{Numbers(mean)}],\"std\":[{Numbers(scale)}]}}";
     }
 
     private static void Note(TextWriter stdout, Models.Autoencoder model)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AutoEncoders.Applications.Anomaly;
 using AutoEncoders.Interop.Onnx;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
@@ -79,6 +80,14 @@ public sealed class OnnxExportCommandTests : IDisposable
         Assert.True(export.ExitCode == 0, export.Error + export.Output);
         Assert.Equal(["autoencoder.onnx", "decoder.onnx", "encoder.onnx"], Directory.GetFiles(onnx).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("dense", OnnxRuntimeRun.Metadata(Path.Combine(onnx, "encoder.onnx"))["ae.kind"]);
+        Assert.Equal("{\"kind\":\"none\"}", OnnxRuntimeRun.Metadata(Path.Combine(onnx, "encoder.onnx"))["ae.normalisation"]);
+
+        // The same folder as a sequence detector's (4 steps x 3 channels): its per-channel statistics become ae.normalisation.
+        new SequenceDetectorFile { Length = 4, Channels = 3, ChannelMean = [0.5, -1, 2], ChannelScale = [1, 0.25, 3] }.Save(model);
+        CliRun sequence = CliRun.Of("export", model, "-o", onnx);
+        Assert.True(sequence.ExitCode == 0, sequence.Error + sequence.Output);
+        Assert.Contains("is a sequence detector: its model is exported", sequence.Output, StringComparison.Ordinal);
+        Assert.Equal("{\"kind\":\"zscore\",\"per\":\"channel\",\"mean\":[0.5,-1,2],\"std\":[1,0.25,3]}", OnnxRuntimeRun.Metadata(Path.Combine(onnx, "autoencoder.onnx"))["ae.normalisation"]);
 
         string missing = _temp.File("nowhere");
         CliRun none = CliRun.Of("export", missing, "-o", _temp.File("out1"));

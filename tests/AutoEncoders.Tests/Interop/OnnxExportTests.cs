@@ -92,6 +92,19 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         Assert.Equal([-1, .. model.Config.InputShape.Select(d => (int)d)], outputs["reconstruction"]);
     }
 
+    [Fact]
+    public void A_model_without_an_onnx_form_is_refused_naming_it_and_nothing_is_written()
+    {
+        using var model = new PassThrough();
+        using var temp = new TempDirectory();
+        string target = temp.File("onnx");
+
+        var refusal = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(model, target));
+
+        Assert.Equal("ONNX export: model PassThrough has no ONNX form.", refusal.Message);
+        Assert.False(Directory.Exists(target));
+    }
+
     private static Autoencoder Build(string kind) => kind switch
     {
         "dense" => new DenseAutoencoderConfig { Layers = [784, 64, 16] }.Build(),
@@ -129,7 +142,25 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
                 new Conv2dSpec { Filters = 1, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Sigmoid, Bias = false },
             ],
         }.Build(),
-        "conv-unpool" => ConvolutionalRecipes.UnpoolingModel().Build(),
+        "conv-unpool" => new ConvolutionalAutoencoderConfig
+        {
+            // Model (d) of ConvolutionalRecipes, with a padded, overlapping first pooling window.
+            Encoder =
+            [
+                new Conv2dSpec { Filters = 4, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Relu },
+                new MaxPool2dSpec { Name = "pool1", KernelSize = 3, Stride = 2, Padding = 1 },
+                new Conv2dSpec { Filters = 4, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Relu },
+                new MaxPool2dSpec { Name = "pool2", KernelSize = 2 },
+            ],
+            Decoder =
+            [
+                new Conv2dSpec { Filters = 4, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Relu },
+                new MaxUnpool2dSpec { Pool = "pool2" },
+                new Conv2dSpec { Filters = 4, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Relu },
+                new MaxUnpool2dSpec { Pool = "pool1" },
+                new Conv2dSpec { Filters = 1, KernelSize = 3, Padding = ConvPadding.Same, Activation = Activation.Sigmoid },
+            ],
+        }.Build(),
         "conv-vae" => new ConvolutionalVariationalAutoencoderConfig
         {
             Encoder = [new Conv2dSpec { Filters = 4, KernelSize = 3, Stride = 2, Padding = 1, Activation = Activation.Relu }],
@@ -194,5 +225,20 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         float[] e = expected.contiguous().data<float>().ToArray();
         float max = e.Zip(actual.Values, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(max <= Tolerance, $"{what}: max |ONNX Runtime - TorchSharp| = {max:G3} > {Tolerance:G3}");
+    }
+
+    // An autoencoder the exporter does not know: its layers have no ONNX form.
+    private sealed class PassThrough : Autoencoder
+    {
+        public PassThrough()
+            : base("pass_through") => RegisterComponents();
+
+        public override ModelConfig Config { get; } = new DenseAutoencoderConfig { Layers = [4, 4] };
+
+        public override Tensor Encode(Tensor input) => input.alias();
+
+        public override Tensor Decode(Tensor code) => code.alias();
+
+        public override AutoencoderOutput forward(Tensor input) => new() { Reconstruction = input.alias(), Code = input.alias() };
     }
 }
