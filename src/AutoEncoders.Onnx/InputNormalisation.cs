@@ -6,7 +6,9 @@ namespace AutoEncoders.Onnx;
 /// <summary>
 /// The scaling of raw inputs that ae.normalisation describes, as y = (x - offset) / scale per value of a row:
 /// <c>{"kind":"none"}</c>, <c>{"kind":"scale","divide":255}</c> (images), <c>{"kind":"zscore","mean":[..],"std":[..]}</c>
-/// and <c>{"kind":"minmax","min":[..],"max":[..]}</c> (table columns; a zero spread divides by 1), see docs/onnx.md.
+/// and <c>{"kind":"minmax","min":[..],"max":[..]}</c> (table columns; a zero spread divides by 1), and
+/// <c>{"kind":"zscore","per":"channel",...}</c> (one mean and std per feature of a sequence's [steps, features] rows),
+/// see docs/onnx.md.
 /// </summary>
 internal sealed class InputNormalisation
 {
@@ -19,15 +21,21 @@ internal sealed class InputNormalisation
         _scale = scale;
     }
 
-    /// <summary>Parses <paramref name="json"/> for rows of <paramref name="width"/> values.</summary>
+    /// <summary>Parses <paramref name="json"/> for rows of shape <paramref name="rowShape"/>.</summary>
     /// <exception cref="InvalidDataException">The JSON is not one of the documented forms; the message reads "FILE: WHERE: WHAT".</exception>
-    public static InputNormalisation Parse(string json, long width, string source)
+    public static InputNormalisation Parse(string json, IReadOnlyList<long> rowShape, string source)
     {
-        int n = checked((int)width);
+        int n = checked((int)rowShape.Aggregate(1L, (a, b) => a * b));
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);
             JsonElement root = document.RootElement;
+            if (root.TryGetProperty("per", out JsonElement per) && per.GetString() == "channel")
+            {
+                // Values of a [steps, features] row are step-major: value i belongs to feature i % features.
+                n = checked((int)rowShape[^1]);
+            }
+
             string kind = root.GetProperty("kind").GetString() ?? string.Empty;
             switch (kind)
             {
@@ -48,7 +56,7 @@ internal sealed class InputNormalisation
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException(
-                $"{source}: metadata \"ae.normalisation\": expected {{\"kind\":\"none\"}}, {{\"kind\":\"scale\",\"divide\":D}}, or zscore/minmax with one value per input column ({n}); {e.Message.TrimEnd('.')}.");
+                $"{source}: metadata \"ae.normalisation\": expected {{\"kind\":\"none\"}}, {{\"kind\":\"scale\",\"divide\":D}}, or zscore/minmax with one value per input column or channel ({n}); {e.Message.TrimEnd('.')}.");
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class OnnxAutoencoder : IDisposable
         CodeSize = metadata.TryGetValue("ae.code_size", out string? code) && long.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size : 0;
         Normalisation = metadata.TryGetValue("ae.normalisation", out string? normalisation) ? normalisation : "{\"kind\":\"none\"}";
         Config = metadata.TryGetValue("ae.config", out string? config) ? config : "{}";
-        _normalisation = InputNormalisation.Parse(Normalisation, InputSize, first.Path);
+        _normalisation = InputNormalisation.Parse(Normalisation, InputShape, first.Path);
         if (parts.TryGetValue(DetectorFile, out OnnxPart? detector) && detector.Metadata.TryGetValue("ae.threshold", out string? threshold))
         {
             Threshold = double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out double t)

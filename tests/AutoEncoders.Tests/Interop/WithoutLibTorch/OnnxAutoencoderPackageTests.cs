@@ -127,12 +127,15 @@ public sealed class OnnxAutoencoderPackageTests(MnistFixture mnist) : IClassFixt
     [Fact]
     public void Table_normalisations_scale_each_column_and_bad_ones_are_refused()
     {
-        float[] z = InputNormalisation.Parse("""{"kind":"zscore","mean":[1,2],"std":[2,0],"columns":["a","b"]}""", 2, "f").Apply([3, 5, 1, 2]);
-        float[] m = InputNormalisation.Parse("""{"kind":"minmax","min":[0,10],"max":[4,10]}""", 2, "f").Apply([2, 11]);
+        float[] z = InputNormalisation.Parse("""{"kind":"zscore","mean":[1,2],"std":[2,0],"columns":["a","b"]}""", [2], "f").Apply([3, 5, 1, 2]);
+        float[] m = InputNormalisation.Parse("""{"kind":"minmax","min":[0,10],"max":[4,10]}""", [2], "f").Apply([2, 11]);
+
+        float[] c = InputNormalisation.Parse("""{"kind":"zscore","per":"channel","mean":[0.5,-1],"std":[1,0.25]}""", [3, 2], "f").Apply([0.5f, -1, 1.5f, -0.5f, 2.5f, 0]);
 
         Assert.Equal([1f, 3f, 0f, 0f], z);
+        Assert.Equal([0f, 0f, 1f, 2f, 2f, 4f], c);
         Assert.Equal([0.5f, 1f], m);
-        var e = Assert.Throws<InvalidDataException>(() => InputNormalisation.Parse("""{"kind":"zscore","mean":[1],"std":[2]}""", 2, "f.onnx"));
+        var e = Assert.Throws<InvalidDataException>(() => InputNormalisation.Parse("""{"kind":"zscore","mean":[1],"std":[2]}""", [2], "f.onnx"));
         Assert.StartsWith("f.onnx: metadata \"ae.normalisation\": expected {\"kind\":\"none\"}", e.Message, StringComparison.Ordinal);
         Assert.Contains("\"mean\" holds 1 values", e.Message, StringComparison.Ordinal);
     }
