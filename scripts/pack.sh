@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes the two NuGet packages (and their .snupkg symbol packages) in a local feed folder:
-#   AutoEncoders      the library; its libstdc++ compatibility step travels with it (buildTransitive)
-#   AutoEncoders.Cli  the `ae` .NET tool
+# Makes the three NuGet packages (and their .snupkg symbol packages) in a local feed folder:
+#   AutoEncoders       the library; its libstdc++ compatibility step travels with it (buildTransitive)
+#   AutoEncoders.Cli   the `ae` .NET tool
+#   AutoEncoders.Onnx  scoring of exported .onnx files with ONNX Runtime alone (no libtorch)
 # The version is VersionPrefix in Directory.Build.props; --version-suffix makes a prerelease of it.
 # Usage: scripts/pack.sh [--feed DIR] [--version-suffix SUFFIX] [--no-build]   (feed default: artifacts/feed)
 set -euo pipefail
@@ -28,6 +29,7 @@ trap 'rm -rf "$publish"' EXIT
 
 cd "$root"
 dotnet pack src/AutoEncoders/AutoEncoders.csproj -c Release -o "$feed" -nologo -v quiet "${options[@]}"
+dotnet pack src/AutoEncoders.Onnx/AutoEncoders.Onnx.csproj -c Release -o "$feed" -nologo -v quiet "${options[@]}"
 dotnet pack src/AutoEncoders.Cli/AutoEncoders.Cli.csproj -c Release -o "$feed" -nologo -v quiet \
   -p:PublishDir="$publish/" "${options[@]}"
 
@@ -35,5 +37,5 @@ dotnet pack src/AutoEncoders.Cli/AutoEncoders.Cli.csproj -c Release -o "$feed" -
 # cached copies of the version just made, so that the next restore takes these packages, not an earlier pack's.
 version="$(dotnet msbuild src/AutoEncoders/AutoEncoders.csproj -getProperty:PackageVersion -p:VersionSuffix="$suffix")"
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-[ -n "$version" ] && rm -rf "$cache/autoencoders/${version,,}" "$cache/autoencoders.cli/${version,,}"
+[ -n "$version" ] && rm -rf "$cache/autoencoders/${version,,}" "$cache/autoencoders.cli/${version,,}" "$cache/autoencoders.onnx/${version,,}"
 ls -l "$feed"

@@ -44,6 +44,7 @@ public static class AeApplication
         root.Subcommands.Add(DocumentsCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(WeightsCommand.Create());
         OptionBounds.AttachTo(root);
         return root;
     }

@@ -20,8 +20,8 @@ internal static class ExportCommand
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "A model or run directory (model.json, weights.bin) or a detector folder written by `ae detect fit`." };
-        var format = new Option<string>("--format") { Description = "The file format: onnx (opset 17).", DefaultValueFactory = _ => "onnx" };
-        format.AcceptOnlyFromAmong("onnx");
+        var format = new Option<string>("--format") { Description = "The file format: onnx (opset 17; -o names a folder) or safetensors (the weights for PyTorch; -o names a file; docs/interop.md).", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong("onnx", "safetensors");
         var output = new Option<string>("--out", "-o") { Description = "The folder to write the files into (created when missing; files of the same names are replaced).", Required = true };
         var command = new Command("export", "Write a trained model (or anomaly detector) as ONNX files that run without libtorch: encoder, decoder, autoencoder (and detector).") { source, format, output };
         command.SetAction(parse =>
@@ -32,6 +32,11 @@ internal static class ExportCommand
             if (!Directory.Exists(folder))
             {
                 throw new DirectoryNotFoundException($"{folder}: no such model, run or detector folder.");
+            }
+
+            if (parse.GetValue(format) == "safetensors")
+            {
+                return WeightsCommand.Export(folder, target, stdout);
             }
 
             TorchRuntime.EnsureLoaded();

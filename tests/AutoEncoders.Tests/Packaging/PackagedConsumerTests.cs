@@ -145,8 +145,26 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
     [InlineData("VaeSamples")]
     public void A_sample_builds_against_the_package(string sample)
     {
-        // Built where it lies, with its output outside the repository; the feed and version are this test's (in place
-        // of samples/NuGet.config, whose feed folder a clean clone does not have yet).
+        string output = BuildSample(sample);
+
+        Assert.Contains(("GLIBCXX_3.4.32", PackageFeed.SystemNeedsCompat),
+            ElfVersionPatcher.ReadNeededVersions(Path.Combine(output, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), "libstdc++.so.6"));
+    }
+
+    [Fact]
+    public void The_onnx_sample_builds_against_the_onnx_package_without_libtorch()
+    {
+        string output = BuildSample("OnnxMlNet");
+
+        Assert.True(File.Exists(Path.Combine(output, "AutoEncoders.Onnx.dll")));
+        Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libonnxruntime.so")));
+        Assert.Empty(Directory.GetFiles(output, "*orch*", SearchOption.AllDirectories));
+    }
+
+    // Builds a sample where it lies, with its output outside the repository; the feed and version are this test's (in
+    // place of samples/NuGet.config, whose feed folder a clean clone does not have yet). Returns its output folder.
+    private string BuildSample(string sample)
+    {
         string output = Path.Combine(feed.Root, "samples", sample);
         string config = Path.Combine(output, "nuget.config");
         Directory.CreateDirectory(output);
@@ -158,9 +176,9 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
             feed.Root);
 
         Assert.Contains("0 Error(s)", build.Output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(output, "bin", "Release", "net10.0", $"{sample}.dll")), build.Output);
-        Assert.Contains(("GLIBCXX_3.4.32", PackageFeed.SystemNeedsCompat),
-            ElfVersionPatcher.ReadNeededVersions(Path.Combine(output, "bin", "Release", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), "libstdc++.so.6"));
+        string binaries = Path.Combine(output, "bin", "Release", "net10.0");
+        Assert.True(File.Exists(Path.Combine(binaries, $"{sample}.dll")), build.Output);
+        return binaries;
     }
 
     /// <summary>The README's library commands: a new console project, the feed beside the configured sources, the package.</summary>
