@@ -42,6 +42,7 @@ public static class AeApplication
         root.Subcommands.Add(DetectCommand.Create());
         root.Subcommands.Add(ReduceCommand.Create());
         root.Subcommands.Add(DocumentsCommand.Create());
+        root.Subcommands.Add(DocsCommand.Create());
         OptionBounds.AttachTo(root);
         return root;
     }
