@@ -7,8 +7,8 @@ using AutoEncoders.Training.Pretraining;
 namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
-/// `ae docs cli|recipe-schema|pretraining-schema` (hidden): prints the generated documentation files, docs/cli.md and
-/// the two recipe schemas, from the command and record definitions. Tests compare the committed files with its output.
+/// `ae docs cli|recipes|recipe-schema|pretraining-schema` (hidden): prints the generated documentation files,
+/// docs/cli.md, docs/recipes.md and the two recipe schemas, from the command and record definitions. Tests compare the committed files with its output.
 /// </summary>
 internal static class DocsCommand
 {
@@ -22,6 +22,7 @@ internal static class DocsCommand
     {
         var command = new Command("docs", "Print a generated documentation file (for maintainers).") { Hidden = true };
         command.Subcommands.Add(Printing("cli", "docs/cli.md: the command-line reference.", () => CliReference.Write(AeApplication.CreateRootCommand())));
+        command.Subcommands.Add(Printing("recipes", "docs/recipes.md: the recipe reference, from the two schemas.", () => RecipeReference.Write(RecipeSchemaText(), PretrainingSchemaText())));
         command.Subcommands.Add(Printing("recipe-schema", $"{RecipeSchemaPath}: the JSON Schema of `ae train` recipes.", RecipeSchemaText));
         command.Subcommands.Add(Printing("pretraining-schema", $"{PretrainingSchemaPath}: the JSON Schema of `ae pretrain` recipes.", PretrainingSchemaText));
         return command;

@@ -75,7 +75,42 @@ public static partial class RecipeSchemaGenerator
             schema.Insert(0, "description", description);
         }
 
+        if (context.PropertyInfo is { } property && DefaultOf(property) is JsonNode value)
+        {
+            schema["default"] = value;
+        }
+
         return schema;
+    }
+
+    /// <summary>
+    /// The value a field takes when a recipe leaves it out: read from a record made with no fields set. Only
+    /// plain values are given (numbers, text, booleans, enum names, lists of them); sections are described by theirs.
+    /// </summary>
+    private static JsonNode? DefaultOf(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property)
+    {
+        if (property.Get is null || property.DeclaringType.IsAbstract || property.DeclaringType.GetConstructor(Type.EmptyTypes) is null)
+        {
+            return null;
+        }
+
+        object? value;
+        try
+        {
+            value = property.Get(Activator.CreateInstance(property.DeclaringType)!);
+        }
+        catch (TargetInvocationException)
+        {
+            return null;
+        }
+
+        JsonNode? node = value is null ? null : JsonSerializer.SerializeToNode(value, property.PropertyType, JsonDefaults.Options);
+        return node switch
+        {
+            JsonValue => node,
+            JsonArray a when a.All(e => e is JsonValue) => node,
+            _ => null,
+        };
     }
 
     /// <summary>
