@@ -120,6 +120,11 @@ internal static class RecipeReference
                 type += " (below)";
             }
 
+            if (field["readOnly"]?.GetValue<bool>() == true)
+            {
+                type += " (written by ae, ignored when read)";
+            }
+
             string required = node["required"] is JsonArray r && r.Any(x => x?.GetValue<string>() == name) ? " (required)" : "";
             string fallback = field["default"] is JsonNode d2 ? $"`{d2.ToJsonString()}`" : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"| `{name}`{required} | {type} | {fallback} | {Escape(field["description"]?.GetValue<string>() ?? "")} |");

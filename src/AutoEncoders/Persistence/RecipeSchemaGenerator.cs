@@ -80,6 +80,12 @@ public static partial class RecipeSchemaGenerator
             schema["default"] = value;
         }
 
+        if (context.PropertyInfo is { Set: null, Get: not null })
+        {
+            // Written for the reader (a term's name), ignored when a recipe is read.
+            schema["readOnly"] = true;
+        }
+
         return schema;
     }
 
