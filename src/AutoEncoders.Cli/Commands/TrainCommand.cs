@@ -45,6 +45,7 @@ internal static class TrainCommand
         var tied = new Option<bool>("--tied-weights") { Description = "Without a recipe: tie decoder weights to the encoder's." };
         var codeNoise = new Option<double?>("--code-noise") { Description = "Dense models: Gaussian noise (standard deviation S) on the code layer's input while training, for near-binary sigmoid codes (semantic hashing)." };
         var objectiveFlags = new ObjectiveFlags("the model");
+        var trainingData = new TrainingDataOptions();
 
         var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
         {
@@ -52,6 +53,7 @@ internal static class TrainCommand
             layers, activation, codeActivation, loss, tied, codeNoise,
         };
         objectiveFlags.AddTo(command);
+        trainingData.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -104,11 +106,11 @@ internal static class TrainCommand
                         Device = parse.GetValue(common.Device) ?? recipe.Training.Device,
                         Optimizer = recipe.Training.Optimizer with { LearningRate = parse.GetValue(learningRate) ?? recipe.Training.Optimizer.LearningRate },
                     },
-                    Data = recipe.Data with
+                    Data = trainingData.Apply(parse, recipe.Data with
                     {
                         Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
                         TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
-                    },
+                    }),
                 };
 
                 // Everything is checked before the run folder is created or its recipe rewritten.
