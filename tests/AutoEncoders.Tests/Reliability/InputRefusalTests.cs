@@ -109,7 +109,7 @@ public sealed class InputRefusalTests : IDisposable
     [InlineData("\"trainLimit\": -1", "data: data.trainLimit (--train-limit) must be at least 1 sample; found -1.")]
     [InlineData("\"testLimit\": 0", "data: data.testLimit must be at least 1 sample; found 0.")]
     [InlineData("\"trainLimit\": \"many\"", ": data.trainLimit: expected an integer or null, found the string \"many\"")]
-    [InlineData("\"trainLimit\": 5, \"color\": 1", ": data.color: unknown field \"color\"; expected one of dataset, trainImages, trainLabels, testImages, testLabels, trainLimit, testLimit")]
+    [InlineData("\"trainLimit\": 5, \"color\": 1", ": data.color: unknown field \"color\"; expected one of dataset, trainImages, trainLabels, testImages, testLabels, trainTable, testTable")]
     public void Recipe_data_fields_are_refused_naming_file_and_field(string data, string expected)
     {
         string path = _temp.Write("recipe.json", $"{{ \"model\": {{ \"kind\": \"dense\", \"layers\": [16, 4] }}, \"data\": {{ \"dataset\": \"mnist\", {data} }} }}");
