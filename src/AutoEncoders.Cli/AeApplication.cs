@@ -45,6 +45,7 @@ public static class AeApplication
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(WeightsCommand.Create());
+        root.Subcommands.Add(DocsCommand.Create());
         OptionBounds.AttachTo(root);
         return root;
     }

@@ -19,7 +19,7 @@ internal static partial class OptionBounds
     };
 
     // Options that are a share of something, strictly between 0 and 1.
-    private static readonly HashSet<string> Fractions = new(StringComparer.Ordinal) { "--fpr", "--validation-fraction", "--test-fraction" };
+    private static readonly HashSet<string> Fractions = new(StringComparer.Ordinal) { "--fpr", "--validation-split", "--test-fraction" };
 
     // `ae train` checks these overrides together with the recipe they change, and names the recipe in its message.
     private static readonly HashSet<string> CheckedByTrain = new(StringComparer.Ordinal) { "--lr", "--validation-split" };

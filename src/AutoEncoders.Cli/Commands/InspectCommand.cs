@@ -16,7 +16,7 @@ internal static class InspectCommand
         {
             Description = "An IDX file (.gz or raw), a CSV table, a sequence file (UCR layout), a PNG/JPEG image, a folder of images, or a .npy array or .aeidx code index written by ae.",
         };
-        var label = new Option<string?>("--label")
+        var label = new Option<string?>("--label-column", "--label")
         {
             Description = "The CSV label column (default: a column named label, class, target or y, if any).",
         };

@@ -22,14 +22,11 @@ internal static class PretrainCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings, dense layers or a \"convolutional\" stack of stages (see recipes/pretraining/); --epochs, --batch-size, --lr, --mode, --finetune-epochs, --dataset, --train-limit, --seed and --device override it; the flags that define the layers (--layers, --activation, --noise, --l1, --kl, --contractive) are refused with it." };
+        var recipeOption = new Option<string?>("--recipe", "-r") { Description = "Pretraining recipe (.json/.yaml) with per-layer settings, dense layers or a \"convolutional\" stack of stages (see recipes/pretraining/); --epochs, --batch-size, --lr, --mode, --finetune-epochs, --dataset, --train-limit, --seed and --device override it; the flags that define the layers (--layers, --activation, --noise, --l1, --kl, --contractive, --contractive-method) are refused with it." };
         var output = new Option<string>("--out", "-o") { Description = "Model directory to write (model.json, weights.bin, recipe.json, pretraining.json, layers/<k>/history.csv).", Required = true };
         var layers = new Option<string>("--layers") { Description = "Sizes from the input to the code; one layer is pretrained per step.", DefaultValueFactory = _ => "784,500,250,100" };
         var activation = EnumOption.Create<Activation>("--activation", "Activation of every pretrained layer (default sigmoid).");
-        var noise = new Option<string?>("--noise") { Description = "Corruption for every layer (stacked denoising): masking:0.25, gaussian:0.3, salt_and_pepper:0.1, or none." };
-        var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on each layer's code with this weight (sparse)." };
-        var kl = new Option<string?>("--kl") { Description = "Add a KL sparsity penalty RHO:WEIGHT on each layer's code, e.g. 0.05:0.1 (sparse)." };
-        var contractive = new Option<double?>("--contractive") { Description = "Add a closed-form contractive penalty with this weight on each layer." };
+        var objectiveFlags = new ObjectiveFlags("each pretrained layer");
         var epochs = new Option<int>("--epochs") { Description = "Epochs per layer.", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of each layer.", DefaultValueFactory = _ => 1e-3 };
@@ -41,8 +38,9 @@ internal static class PretrainCommand
 
         var command = new Command("pretrain", "Greedy layer-wise pretraining (stacked denoising autoencoders, dense layers or convolutional stages from a recipe): each layer learns to reconstruct the previous layer's code; writes a model directory for `ae finetune`, `ae probe` and the other model commands.")
         {
-            recipeOption, output, layers, activation, noise, l1, kl, contractive, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit, tensorBoard,
+            recipeOption, output, layers, activation, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit, tensorBoard,
         };
+        objectiveFlags.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -55,7 +53,7 @@ internal static class PretrainCommand
                 // The recipe holds every layer's settings. The training flags given on the command line override
                 // them for every layer; the flags that define the layers would contradict the recipe, so they are
                 // refused rather than silently ignored.
-                Option[] defining = [layers, activation, noise, l1, kl, contractive];
+                Option[] defining = [layers, activation, .. objectiveFlags.All];
                 if (defining.FirstOrDefault(o => Given(parse, o)) is Option conflicting)
                 {
                     throw new ArgumentException($"{recipePath}: {conflicting.Name}: the recipe defines every layer; change it in the recipe, or leave --recipe out to build the stack from flags.");
@@ -112,8 +110,8 @@ internal static class PretrainCommand
                 var layerObjective = new Objective
                 {
                     Reconstruction = new BinaryCrossEntropy(),
-                    Penalties = Penalties(parse.GetValue(l1), parse.GetValue(kl), parse.GetValue(contractive)),
-                    Corruption = ParseNoise(parse.GetValue(noise)),
+                    Penalties = objectiveFlags.Penalties(parse),
+                    Corruption = objectiveFlags.Corruption(parse),
                 };
                 int fineTune = parse.GetValue(fineTuneEpochs);
                 options = new LayerwisePretrainingOptions
@@ -198,55 +196,6 @@ internal static class PretrainCommand
             .ToArray();
 
     private static string ModeName(PretrainingMode mode) => mode == PretrainingMode.FrozenStack ? "frozen stack" : "separate autoencoders";
-
-    private static List<LossTerm> Penalties(double? l1, string? kl, double? contractive)
-    {
-        var penalties = new List<LossTerm>();
-        if (l1 is double w)
-        {
-            penalties.Add(new L1ActivityPenalty { Weight = w });
-        }
-
-        if (kl is not null)
-        {
-            string[] parts = kl.Split(':');
-            if (parts.Length != 2
-                || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double rho)
-                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double beta))
-            {
-                throw new ArgumentException($"--kl: '{kl}' is not RHO:WEIGHT, e.g. 0.05:0.1.");
-            }
-
-            penalties.Add(new KlSparsityPenalty { Target = rho, Weight = beta });
-        }
-
-        if (contractive is double c)
-        {
-            penalties.Add(new ContractivePenalty { Method = JacobianMethod.ClosedForm, Weight = c });
-        }
-
-        return penalties;
-    }
-
-    private static Corruption? ParseNoise(string? noise)
-    {
-        if (noise is null or "none")
-        {
-            return null;
-        }
-
-        string[] parts = noise.Split(':', 2);
-        double amount = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
-            ? a
-            : throw new ArgumentException($"--noise: '{noise}' is not KIND:AMOUNT, e.g. masking:0.25.");
-        return parts[0] switch
-        {
-            "gaussian" => new GaussianNoise { Factor = amount },
-            "masking" => new MaskingNoise { Fraction = amount },
-            "salt_and_pepper" or "salt-and-pepper" => new SaltAndPepperNoise { Fraction = amount },
-            string other => throw new ArgumentException($"--noise: '{other}' is not known; expected masking, gaussian, salt_and_pepper or none."),
-        };
-    }
 
     // Whether the user typed the option (a default value is not an override).
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

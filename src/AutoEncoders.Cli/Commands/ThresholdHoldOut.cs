@@ -13,7 +13,7 @@ namespace AutoEncoders.Cli.Commands;
 internal sealed class ThresholdHoldOut
 {
     public ThresholdHoldOut(string description) =>
-        Fraction = new Option<double>("--validation-fraction") { Description = description, DefaultValueFactory = _ => 0.2 };
+        Fraction = new Option<double>("--validation-split", "--validation-fraction") { Description = description, DefaultValueFactory = _ => 0.2 };
 
     public Option<double> Fraction { get; }
 

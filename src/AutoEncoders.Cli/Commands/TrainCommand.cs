@@ -43,17 +43,18 @@ internal static class TrainCommand
         var loss = new Option<string?>("--loss") { Description = "Without a recipe: mse or bce." };
         var tied = new Option<bool>("--tied-weights") { Description = "Without a recipe: tie decoder weights to the encoder's." };
         var codeNoise = new Option<double?>("--code-noise") { Description = "Dense models: Gaussian noise (standard deviation S) on the code layer's input while training, for near-binary sigmoid codes (semantic hashing)." };
-        var noise = new Option<string?>("--noise") { Description = "Add a corruption: gaussian:0.5, masking:0.3 or salt_and_pepper:0.1." };
-        var l1 = new Option<double?>("--l1") { Description = "Add an L1 activity penalty on the code with this weight." };
         var picturesEvery = new Option<int?>("--pictures-every") { Description = "Image data: every N epochs, write RUN_DIR/pictures/epochs/reconstructions-epoch-NNN.png (the same samples over their reconstructions)." };
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "Write TensorBoard event files into DIR: losses and learning rate per epoch, weight histograms, reconstructions of image data." };
-        var contractive = new Option<double?>("--contractive") { Description = "Add an exact contractive penalty with this weight." };
+        var objectiveFlags = new ObjectiveFlags("the model");
+        var trainingData = new TrainingDataOptions();
 
         var command = new Command("train", "Train an autoencoder and save a run directory (model, history, checkpoint, metrics).")
         {
             recipeOption, resume, output, name, epochs, batchSize, learningRate, dataset, trainLimit, validationSplit, progress,
-            layers, activation, codeActivation, loss, tied, noise, l1, contractive, codeNoise, tensorBoard, picturesEvery,
+            layers, activation, codeActivation, loss, tied, codeNoise, tensorBoard, picturesEvery,
         };
+        objectiveFlags.AddTo(command);
+        trainingData.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -90,7 +91,7 @@ internal static class TrainCommand
                 {
                     string? recipePath = parse.GetValue(recipeOption);
                     recipe = recipePath is not null ? Recipe.Load(recipePath) : FromFlags(parse, layers, activation, codeActivation, loss, tied);
-                    recipe = AddObjectiveFlags(recipe, parse.GetValue(noise), parse.GetValue(l1), parse.GetValue(contractive));
+                    recipe = recipe with { Objective = objectiveFlags.Apply(parse, recipe.Objective) };
                     recipe = AddCodeNoise(recipe, parse.GetValue(codeNoise));
                     source = recipePath ?? "the command line";
                 }
@@ -107,11 +108,11 @@ internal static class TrainCommand
                         Device = parse.GetValue(common.Device) ?? recipe.Training.Device,
                         Optimizer = recipe.Training.Optimizer with { LearningRate = parse.GetValue(learningRate) ?? recipe.Training.Optimizer.LearningRate },
                     },
-                    Data = recipe.Data with
+                    Data = trainingData.Apply(parse, recipe.Data with
                     {
                         Dataset = parse.GetValue(dataset) ?? recipe.Data.Dataset,
                         TrainLimit = parse.GetValue(trainLimit) ?? recipe.Data.TrainLimit,
-                    },
+                    }),
                 };
 
                 // Everything is checked before the run folder is created or its recipe rewritten.
@@ -309,36 +310,5 @@ internal static class TrainCommand
 
     private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise) =>
         codeNoise is double s ? recipe.WithCodeNoise(s, "--code-noise") : recipe;
-
-    private static Recipe AddObjectiveFlags(Recipe recipe, string? noise, double? l1, double? contractive)
-    {
-        var penalties = recipe.Objective.Penalties.ToList();
-        if (l1 is double w)
-        {
-            penalties.Add(new L1ActivityPenalty { Weight = w });
-        }
-
-        if (contractive is double c)
-        {
-            penalties.Add(new ContractivePenalty { Weight = c });
-        }
-
-        Corruption? corruption = recipe.Objective.Corruption;
-        if (noise is not null)
-        {
-            string[] parts = noise.Split(':', 2);
-            double amount = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
-                ? a
-                : throw new ArgumentException($"--noise: '{noise}' is not KIND:AMOUNT, e.g. gaussian:0.5.");
-            corruption = parts[0] switch
-            {
-                "gaussian" => new GaussianNoise { Factor = amount },
-                "masking" => new MaskingNoise { Fraction = amount },
-                "salt_and_pepper" or "salt-and-pepper" => new SaltAndPepperNoise { Fraction = amount },
-                string other => throw new ArgumentException($"--noise: '{other}' is not known; expected gaussian, masking or salt_and_pepper."),
-            };
-        }
-
-        return recipe with { Objective = new Objective { Reconstruction = recipe.Objective.Reconstruction, Penalties = penalties, Corruption = corruption } };
     }
 }

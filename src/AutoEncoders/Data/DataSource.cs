@@ -1,8 +1,8 @@
 namespace AutoEncoders.Data;
 
 /// <summary>
-/// Where a recipe's data comes from: a catalog dataset by name, or explicit files (IDX images and labels). The
-/// CLI's flags override it.
+/// Where a recipe's data comes from: a catalog dataset by name, explicit IDX images and labels, a CSV table, a folder
+/// of images, or a sequence file. The CLI's flags override it.
 /// </summary>
 public sealed record DataSource
 {
@@ -21,6 +21,33 @@ public sealed record DataSource
     /// <summary>IDX file of test labels.</summary>
     public string? TestLabels { get; init; }
 
+    /// <summary>A CSV table of training rows (header row, numbers; see <see cref="LabelColumn"/>), scaled to [0, 1] per column with the training rows' minimum and maximum.</summary>
+    public string? TrainTable { get; init; }
+
+    /// <summary>A CSV table of test rows, with the training table's columns (scaled with the training rows' statistics).</summary>
+    public string? TestTable { get; init; }
+
+    /// <summary>The tables' label column (not a feature); null takes a column named label, class, target or y, if any.</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>A folder of PNG/JPEG training images (a subfolder per class, or flat), resized to <see cref="ImageShape"/>.</summary>
+    public string? TrainImageFolder { get; init; }
+
+    /// <summary>A folder of test images, like <see cref="TrainImageFolder"/>.</summary>
+    public string? TestImageFolder { get; init; }
+
+    /// <summary>[channels, height, width] the folder images are made into (channels 1 grey or 3 RGB).</summary>
+    public IReadOnlyList<int> ImageShape { get; init; } = [1, 28, 28];
+
+    /// <summary>A sequence file of training series (one per row, class label first, UCR layout).</summary>
+    public string? TrainSequences { get; init; }
+
+    /// <summary>A sequence file of test series.</summary>
+    public string? TestSequences { get; init; }
+
+    /// <summary>Variables per time step in the sequence files (a row holds each channel's values in turn).</summary>
+    public int SequenceChannels { get; init; } = 1;
+
     /// <summary>Use only the first N training samples (after any shuffling the source applies), or null for all.</summary>
     public long? TrainLimit { get; init; }
 
@@ -33,6 +60,16 @@ public sealed record DataSource
         if (TrainLimit is < 1)
         {
             throw new ArgumentException($"data.trainLimit (--train-limit) must be at least 1 sample; found {TrainLimit}.");
+        }
+
+        if (ImageShape is not { Count: 3 } || ImageShape[0] is not (1 or 3) || ImageShape[1] < 1 || ImageShape[2] < 1)
+        {
+            throw new ArgumentException($"data.imageShape must be [channels, height, width] with 1 or 3 channels; found [{string.Join(", ", ImageShape ?? [])}].");
+        }
+
+        if (SequenceChannels < 1)
+        {
+            throw new ArgumentException($"data.sequenceChannels must be at least 1; found {SequenceChannels}.");
         }
 
         if (TestLimit is < 1)

@@ -1,6 +1,6 @@
 namespace AutoEncoders.Data;
 
-/// <summary>Loads the splits a <see cref="DataSource"/> names, from the catalog or from explicit IDX files.</summary>
+/// <summary>Loads the splits a <see cref="DataSource"/> names: the catalog, IDX files, CSV tables, image folders or sequence files.</summary>
 public static class DataSourceLoader
 {
     /// <summary>The <paramref name="split"/> of <paramref name="source"/>, limited as the source says.</summary>
@@ -11,6 +11,29 @@ public static class DataSourceLoader
             ? (source.TrainImages, source.TrainLabels)
             : (source.TestImages, source.TestLabels);
         long? limit = split == DatasetSplit.Train ? source.TrainLimit : source.TestLimit;
+        bool train = split == DatasetSplit.Train;
+        if ((train ? source.TrainTable : source.TestTable) is string table)
+        {
+            // Scaled with the training rows' range, so test rows are measured on the scale the model learned.
+            string? label = source.LabelColumn
+                ?? CsvTable.ReadHeader(table).FirstOrDefault(c => c.ToLowerInvariant() is "label" or "class" or "target" or "y");
+            var csv = new CsvOptions { LabelColumn = label };
+            CsvTable rows = CsvTable.Read(table, csv);
+            MinMaxNormalizer scale = MinMaxNormalizer.Fit(train || source.TrainTable is null ? rows : CsvTable.Read(source.TrainTable, csv));
+            return Limit(scale.Transform(rows).ToDataset(), limit);
+        }
+
+        if ((train ? source.TrainImageFolder : source.TestImageFolder) is string folder)
+        {
+            var shape = new ImageFolderOptions { Channels = source.ImageShape[0], Height = source.ImageShape[1], Width = source.ImageShape[2] };
+            return Limit(ImageFolder.Load(folder, shape), limit);
+        }
+
+        if ((train ? source.TrainSequences : source.TestSequences) is string sequences)
+        {
+            return Limit(SequenceTable.Read(sequences, new SequenceOptions { Channels = source.SequenceChannels }).ToDataset(), limit);
+        }
+
         if (images is not null)
         {
             return Limit(IdxDataset.Load(images, labels, name: $"{Path.GetFileName(images)}"), limit);
@@ -31,7 +54,8 @@ public static class DataSourceLoader
     public static bool HasTest(DataSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Dataset is not null || source.TestImages is not null;
+        return source.Dataset is not null || source.TestImages is not null || source.TestTable is not null
+            || source.TestImageFolder is not null || source.TestSequences is not null;
     }
 
     /// <summary>The first <paramref name="limit"/> samples of <paramref name="data"/> (the dataset itself when null or larger).</summary>

@@ -35,9 +35,10 @@ public sealed record Recipe
     public static Recipe Load(string path) => Parse(JsonFile.ReadJsonOrYaml(path, "recipe"), path);
 
     /// <summary>Parses recipe JSON; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="InvalidDataException">The JSON is malformed or a section is invalid; the message reads `SOURCE: WHERE: WHAT`.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed, does not match recipes/recipe.schema.json (unknown field, wrong type), or a section is invalid; the message reads `SOURCE: WHERE: WHAT`.</exception>
     public static Recipe Parse(string json, string source)
     {
+        RecipeSchema.Training.Check(json, source);
         Recipe recipe = JsonFile.Deserialize<Recipe>(json, source);
         recipe.Validate(source);
         return recipe;

@@ -25,7 +25,9 @@ public sealed record PretrainingRecipe
     /// <summary>Reads a recipe from a .json, .yaml or .yml file, with errors that name the file and field.</summary>
     public static PretrainingRecipe Load(string path)
     {
-        PretrainingRecipe recipe = JsonFile.Deserialize<PretrainingRecipe>(JsonFile.ReadJsonOrYaml(path, "pretraining recipe"), path);
+        string json = JsonFile.ReadJsonOrYaml(path, "pretraining recipe");
+        RecipeSchema.Pretraining.Check(json, path);
+        PretrainingRecipe recipe = JsonFile.Deserialize<PretrainingRecipe>(json, path);
         JsonFile.CheckSection(path, "pretraining", recipe.Pretraining.Validate);
         JsonFile.CheckSection(path, "data", recipe.Data.Validate);
         return recipe;

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using AutoEncoders.Data;
+
+namespace AutoEncoders.Cli;
+
+/// <summary>
+/// `ae train` on data other than a catalog dataset or IDX files: a CSV table (--table), a folder of images
+/// (--image-folder, --image-shape) or a sequence file (--sequences, --channels), each with its test counterpart.
+/// They set the recipe's data section (and clear its catalog dataset), so the run directory records them.
+/// </summary>
+internal sealed class TrainingDataOptions
+{
+    public Option<string?> Table { get; } = new("--table") { Description = "Train on a CSV table (header row, numbers; each column scaled to [0, 1] with the training rows' range)." };
+
+    public Option<string?> TestTable { get; } = new("--test-table") { Description = "A CSV table to test on, with --table's columns." };
+
+    public Option<string?> LabelColumn { get; } = new("--label-column") { Description = "The tables' label column (not a feature; default: a column named label, class, target or y, if any)." };
+
+    public Option<string?> ImageFolder { get; } = new("--image-folder") { Description = "Train on a folder of PNG/JPEG images (a subfolder per class, or flat), made --image-shape." };
+
+    public Option<string?> TestImageFolder { get; } = new("--test-image-folder") { Description = "A folder of images to test on." };
+
+    public Option<string?> ImageShape { get; } = new("--image-shape") { Description = "CHANNELSxHEIGHTxWIDTH the folder images are made into, e.g. 1x28x28 or 3x32x32 (default 1x28x28)." };
+
+    public Option<string?> Sequences { get; } = new("--sequences") { Description = "Train on a sequence file (one series per row, class label first: the UCR layout)." };
+
+    public Option<string?> TestSequences { get; } = new("--test-sequences") { Description = "A sequence file to test on." };
+
+    public Option<int?> Channels { get; } = new("--channels") { Description = "Variables per time step in the sequence files (a row holds each channel's values in turn; default 1)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Table, TestTable, LabelColumn, ImageFolder, TestImageFolder, ImageShape, Sequences, TestSequences, Channels })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary><paramref name="data"/> with the given options applied; a table, folder or sequence file replaces the catalog dataset.</summary>
+    public DataSource Apply(ParseResult parse, DataSource data)
+    {
+        string? table = parse.GetValue(Table);
+        string? folder = parse.GetValue(ImageFolder);
+        string? sequences = parse.GetValue(Sequences);
+        int given = new[] { table, folder, sequences }.Count(v => v is not null);
+        if (given > 1)
+        {
+            throw new ArgumentException("--table, --image-folder and --sequences: give one kind of training data.");
+        }
+
+        DataSource result = data with
+        {
+            TrainTable = table ?? data.TrainTable,
+            TestTable = parse.GetValue(TestTable) ?? data.TestTable,
+            LabelColumn = parse.GetValue(LabelColumn) ?? data.LabelColumn,
+            TrainImageFolder = folder ?? data.TrainImageFolder,
+            TestImageFolder = parse.GetValue(TestImageFolder) ?? data.TestImageFolder,
+            ImageShape = parse.GetValue(ImageShape) is string shape ? ParseShape(shape) : data.ImageShape,
+            TrainSequences = sequences ?? data.TrainSequences,
+            TestSequences = parse.GetValue(TestSequences) ?? data.TestSequences,
+            SequenceChannels = parse.GetValue(Channels) ?? data.SequenceChannels,
+        };
+        return given == 1 ? result with { Dataset = null, TrainImages = null, TrainLabels = null, TestImages = null, TestLabels = null } : result;
+    }
+
+    private static int[] ParseShape(string shape)
+    {
+        string[] parts = shape.Split('x');
+        return parts.Length == 3 && parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) && v > 0)
+            ? parts.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : throw new ArgumentException($"--image-shape: '{shape}' is not CHANNELSxHEIGHTxWIDTH, e.g. 1x28x28.");
+    }
+}
