@@ -13,8 +13,15 @@ public enum AnomalyScoreKind
     LatentNeighbours,
 
     /// <summary>
-    /// Both: each standardised by its mean and standard deviation on held-out normal samples, then averaged
-    /// (over the two scores and over the ensemble's members).
+    /// Mean distance from the (normalised) sample to its k nearest training samples in input space: the k-NN
+    /// baseline itself, standardised like the other parts (no autoencoder involved).
+    /// </summary>
+    InputNeighbours,
+
+    /// <summary>
+    /// The documented combination: reconstruction error, latent k-NN distance and input k-NN distance, each
+    /// standardised by its mean and standard deviation on held-out normal samples (the first two averaged over the
+    /// members), then averaged with equal weights.
     /// </summary>
     Combined,
 }

@@ -62,8 +62,7 @@ public static class BaselineScores
             result.Add(($"PCA, {components} of {width} components (90% of the variance)", error.data<double>().ToArray()));
         }
 
-        SearchResults found = ExactSearch.Search(reference, x, Neighbours);
-        result.Add(($"exact {Neighbours}-NN mean distance to {reference.shape[0]} training rows", [.. found.Distances.Select(d => d.Average(v => (double)v))]));
+        result.Add(($"exact {Neighbours}-NN mean distance to {reference.shape[0]} training rows", ExactSearch.Search(reference, x, Neighbours).MeanDistances()));
         return result;
     }
 }
