@@ -41,7 +41,7 @@ internal static class DetectCommand
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class held out as the anomaly (not trained on)." };
         var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (members, codes, normalizer.json, detector.json).", Required = true };
         var kind = new Option<string>("--kind") { Description = "Tables and images: dense, denoising, vae (scored by reconstruction probability) or ensemble (5 dense members). Series: dense (on the flattened window), lstm or gru.", DefaultValueFactory = _ => "dense" };
-        var scoreKind = new Option<string?>("--score") { Description = "Tables and images: combined (default: reconstruction error, latent k-NN distance and input-space k-NN distance, each standardised on held-out normal rows, averaged), reconstruction, latent-knn, or input-knn (the k-NN baseline alone). Series: reconstruction (default), latent-knn or combined." };
+        var scoreKind = new Option<string?>("--score") { Description = "Tables and images: combined (default: reconstruction error R, latent k-NN distance L and input-space k-NN distance I, each standardised on held-out normal rows, as (R + L + 2I) / 4), reconstruction, latent-knn, or input-knn (the k-NN baseline alone). Series: reconstruction (default), latent-knn or combined." };
         var series = new SequenceFitOptions();
         var layers = new Option<string?>("--layers") { Description = "Hidden layer sizes down to the code (e.g. 16,4); default sized from the data (tables: hidden clamp(2D,16,128), code clamp(D/2,2,16); series: two sizes, hidden and code, default from the window)." };
         var training = new TrainerArguments("Passes over the normal training data (0: sized from the data for about 3,000 steps, 10 to 200, early stopping on held-out rows).", 0, "Rows per mini-batch (0: N/100 rounded to a power of two, 32 to 512).", 0, 1e-3);
@@ -204,8 +204,8 @@ internal static class DetectCommand
                     : BaselineScores.ReferenceRows(trainSet.Features, seed);
                 long? heldOutOffset = together ? trainSet.Count : null;
                 scorer.SetReference(reference, seed);
-                scorer.Standardize(validation, heldOutOffset);
-                ChosenThreshold chosen = thresholds.Choose(parse, scorer.Score(reference, rowsAreReference: true), scorer.ScoreParts(validation, heldOutOffset).Total, unsupervised: isTable && settings.NormalClass is null);
+                double[] heldOutScores = scorer.Standardize(validation, heldOutOffset).Total;
+                ChosenThreshold chosen = thresholds.Choose(parse, scorer.Score(reference, rowsAreReference: true), heldOutScores, unsupervised: isTable && settings.NormalClass is null);
                 settings = settings with
                 {
                     Threshold = chosen.Value,

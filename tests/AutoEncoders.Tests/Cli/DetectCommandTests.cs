@@ -88,7 +88,7 @@ public sealed class DetectCommandTests : IDisposable
         string train = _temp.Write("train.csv", Table(new Random(3), normal: 200, anomalies: 0));
         string test = _temp.Write("test.csv", Table(new Random(4), normal: 100, anomalies: 10));
 
-        // The default (combined) score: its --scores file has the three parts, and the score is their mean.
+        // The default (combined) score: its --scores file has the three parts, and the score is (R + L + 2I) / 4.
         string combined = _temp.File("combined");
         CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "--epochs", "20", "--seed", "2", "--threads", "1", "-o", combined);
         Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
@@ -100,7 +100,7 @@ public sealed class DetectCommandTests : IDisposable
         foreach (string line in lines.Skip(1))
         {
             double[] v = [.. line.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture))];
-            Assert.Equal((v[4] + v[5] + v[6]) / 3, v[1], 9);
+            Assert.Equal((v[4] + v[5] + (2 * v[6])) / 4, v[1], 9);
         }
 
         // The input-space part alone is the k-NN baseline, standardised: the same ranking, so the same ROC-AUC.

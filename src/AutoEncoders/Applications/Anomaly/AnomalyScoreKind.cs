@@ -19,9 +19,10 @@ public enum AnomalyScoreKind
     InputNeighbours,
 
     /// <summary>
-    /// The documented combination: reconstruction error, latent k-NN distance and input k-NN distance, each
-    /// standardised by its mean and standard deviation on held-out normal samples (the first two averaged over the
-    /// members), then averaged with equal weights.
+    /// The documented combination: reconstruction error R, latent k-NN distance L and input k-NN distance I, each
+    /// standardised by its mean and standard deviation on held-out normal samples (R and L averaged over the
+    /// members), combined as (R + L + 2·I) / 4. The weights were chosen on validation splits of training data only
+    /// (bench/anomaly/select.sh); the input-space part is the k-NN baseline itself, which the combination leans on.
     /// </summary>
     Combined,
 }

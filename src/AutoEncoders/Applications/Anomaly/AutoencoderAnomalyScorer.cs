@@ -13,8 +13,9 @@ namespace AutoEncoders.Applications.Anomaly;
 /// width: An and Cho's reconstruction probability) and the mean distance from the row's code to its
 /// <see cref="Neighbours"/> nearest training codes. A third raw score needs no autoencoder: the mean distance from
 /// the (normalised) row to its <see cref="Neighbours"/> nearest training rows. <see cref="Standardize"/> fixes each
-/// raw score's mean and deviation on held-out normal rows; a row's score is the mean of the standardised parts that
-/// <see cref="ScoreKind"/> selects, the autoencoder parts first averaged over the members (<see cref="ScoreParts"/>).
+/// raw score's mean and deviation on held-out normal rows; a row's score is the weighted mean of the standardised
+/// parts that <see cref="ScoreKind"/> selects (the input part weighs <see cref="InputNeighbourWeight"/>, the others 1),
+/// the autoencoder parts first averaged over the members (<see cref="ScoreParts"/>).
 /// A score of 0 is a typical normal row; 3 is three deviations out.
 /// </summary>
 public sealed class AutoencoderAnomalyScorer
@@ -24,6 +25,12 @@ public sealed class AutoencoderAnomalyScorer
 
     /// <summary>At most this many training rows (and codes) are kept as neighbours (a seeded sample beyond it), bounding time and memory.</summary>
     public const int MaxReferenceRows = 20_000;
+
+    /// <summary>
+    /// Weight of the input-space part in the combined score (the other two weigh 1): the combined score is
+    /// (R + L + 2·I) / 4, chosen by bench/anomaly/select.sh on validation splits of the ADBench training parts only.
+    /// </summary>
+    public const double InputNeighbourWeight = 2;
 
     /// <summary>Draws of z per row for a variational member's reconstruction probability.</summary>
     public const int VariationalSamples = 10;
@@ -129,9 +136,10 @@ public sealed class AutoencoderAnomalyScorer
     /// <summary>
     /// Sets each part's standardisation from the raw scores of held-out normal rows (not trained on). They may also
     /// be reference rows, from position <paramref name="referenceOffset"/> on: then each is left out of its own
-    /// neighbours, so a small set can search among all its normal rows and still standardise honestly.
+    /// neighbours, so a small set can search among all its normal rows and still standardise honestly. Returns
+    /// those rows' standardised scores (as <see cref="ScoreParts"/> would, without a second pass).
     /// </summary>
-    public void Standardize(Tensor heldOutNormalRows, long? referenceOffset = null)
+    public AnomalyScoreParts Standardize(Tensor heldOutNormalRows, long? referenceOffset = null)
     {
         ArgumentNullException.ThrowIfNull(heldOutNormalRows);
         if (heldOutNormalRows.shape[0] < 2)
@@ -139,13 +147,15 @@ public sealed class AutoencoderAnomalyScorer
             throw new ArgumentException("Standardising the scores needs at least two held-out normal rows.", nameof(heldOutNormalRows));
         }
 
+        RawScores raw = Raw(heldOutNormalRows, referenceOffset);
         _standardizations = [.. Members.Select((member, m) =>
         {
-            ScoreScale r = ScoreScale.Of(UsesReconstruction ? RawReconstruction(member, heldOutNormalRows) : []);
-            ScoreScale n = ScoreScale.Of(UsesLatentNeighbours ? RawNeighbours(m, heldOutNormalRows, referenceOffset) : []);
+            ScoreScale r = ScoreScale.Of(raw.Reconstruction?[m] ?? []);
+            ScoreScale n = ScoreScale.Of(raw.LatentNeighbours?[m] ?? []);
             return new ScoreStandardization(r.Mean, r.Deviation, n.Mean, n.Deviation);
         })];
-        InputStandardization = ScoreScale.Of(UsesInputNeighbours ? RawInputNeighbours(heldOutNormalRows, referenceOffset) : []);
+        InputStandardization = ScoreScale.Of(raw.InputNeighbours ?? []);
+        return Combine(raw, (int)heldOutNormalRows.shape[0]);
     }
 
     /// <summary>
@@ -163,16 +173,24 @@ public sealed class AutoencoderAnomalyScorer
     public AnomalyScoreParts ScoreParts(Tensor rows, long? referenceOffset = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        int count = (int)rows.shape[0];
-        double[]? reconstruction = UsesReconstruction
-            ? MemberMean(count, m => Standardized(RawReconstruction(Members[m], rows), _standardizations[m].ReconstructionMean, _standardizations[m].ReconstructionDeviation))
-            : null;
-        double[]? latent = UsesLatentNeighbours
-            ? MemberMean(count, m => Standardized(RawNeighbours(m, rows, referenceOffset), _standardizations[m].NeighbourMean, _standardizations[m].NeighbourDeviation))
-            : null;
-        double[]? input = UsesInputNeighbours ? InputStandardization.Apply(RawInputNeighbours(rows, referenceOffset)) : null;
-        double[][] present = [.. new[] { reconstruction, latent, input }.OfType<double[]>()];
-        double[] total = [.. Enumerable.Range(0, count).Select(i => present.Average(p => p[i]))];
+        return Combine(Raw(rows, referenceOffset), (int)rows.shape[0]);
+    }
+
+    private RawScores Raw(Tensor rows, long? referenceOffset) => new(
+        UsesReconstruction ? [.. Members.Select(member => RawReconstruction(member, rows))] : null,
+        UsesLatentNeighbours ? [.. Members.Select((_, m) => RawNeighbours(m, rows, referenceOffset))] : null,
+        UsesInputNeighbours ? RawInputNeighbours(rows, referenceOffset) : null);
+
+    private AnomalyScoreParts Combine(RawScores raw, int count)
+    {
+        double[]? reconstruction = raw.Reconstruction is null ? null
+            : MemberMean(count, m => Standardized(raw.Reconstruction[m], _standardizations[m].ReconstructionMean, _standardizations[m].ReconstructionDeviation));
+        double[]? latent = raw.LatentNeighbours is null ? null
+            : MemberMean(count, m => Standardized(raw.LatentNeighbours[m], _standardizations[m].NeighbourMean, _standardizations[m].NeighbourDeviation));
+        double[]? input = raw.InputNeighbours is null ? null : InputStandardization.Apply(raw.InputNeighbours);
+        (double[]? Part, double Weight)[] present = [.. new[] { (reconstruction, 1.0), (latent, 1.0), (input, InputNeighbourWeight) }.Where(p => p.Item1 is not null)];
+        double weights = present.Sum(p => p.Weight);
+        double[] total = [.. Enumerable.Range(0, count).Select(i => present.Sum(p => p.Weight * p.Part![i]) / weights)];
         return new AnomalyScoreParts(total, reconstruction, latent, input);
     }
 
@@ -282,4 +300,7 @@ public sealed class AutoencoderAnomalyScorer
         // The reference rows belong to the caller (a detector folder's baseline rows); only the codes are ours.
         _referenceRows = null;
     }
+
+    // Each part's raw scores: per member for the autoencoder parts.
+    private sealed record RawScores(double[][]? Reconstruction, double[][]? LatentNeighbours, double[]? InputNeighbours);
 }

@@ -76,7 +76,7 @@ public sealed class AutoencoderAnomalyScorerTests
         input.SetReference(train);
         input.Standardize(heldOut);
         double[] inputPart = input.Score(rows);
-        double[] expected = [.. inputPart.Select(v => v / 3)];
+        double[] expected = [.. inputPart.Select(v => 2 * v / 4)];
         foreach ((Autoencoder member, int m) in new[] { (a, 0), (b, 1) })
         {
             var alone = new AutoencoderAnomalyScorer([member], AnomalyScoreKind.Reconstruction);
@@ -87,7 +87,7 @@ public sealed class AutoencoderAnomalyScorerTests
             double[] r = alone.Score(rows), n = neighbours.Score(rows);
             for (int i = 0; i < 10; i++)
             {
-                expected[i] += (r[i] + n[i]) / 6; // each part averaged over the two members, then the three parts averaged
+                expected[i] += (r[i] + n[i]) / 8; // R and L averaged over the two members, then (R + L + 2I) / 4
             }
 
             Assert.Equal(alone.Standardizations[0].ReconstructionMean, combined.Standardizations[m].ReconstructionMean, 9);
