@@ -338,7 +338,7 @@ internal static class DetectCommand
                 {
                     AnomalyDetectionReport report = AnomalyThreshold.Report(settings.Threshold, score, isAnomaly);
                     stdout.WriteLine($"result   {report}");
-                    foreach ((string name, double[] baseline) in loaded.BaselineRows is Tensor rows ? BaselineScores.Compute(rows, samples) : [])
+                    foreach ((string name, double[] baseline) in loaded.BaselineRows is Tensor rows ? BaselineScores.Compute(rows, samples, SameNeighbours(scorer, parts)) : [])
                     {
                         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"baseline {name}: ROC-AUC {BinaryClassificationMetrics.RocAuc(baseline, isAnomaly):F3}, PR-AUC {BinaryClassificationMetrics.AveragePrecision(baseline, isAnomaly):F3}"));
@@ -367,6 +367,10 @@ internal static class DetectCommand
         "ensemble" => DetectorKind.Ensemble,
         _ => throw new ArgumentException($"--kind: '{text}' is not known; expected dense, denoising, vae or ensemble."),
     };
+
+    // The input k-NN part (standardised, so ranked like the raw distance) is the 5-NN baseline over the same rows.
+    private static double[]? SameNeighbours(AutoencoderAnomalyScorer scorer, AnomalyScoreParts parts) =>
+        scorer.Neighbours == BaselineScores.Neighbours ? parts.InputNeighbours : null;
 
     private static SequenceDetectorKind ParseSequenceKind(string? text) => text switch
     {
