@@ -59,32 +59,7 @@ for v in $variants; do
 done
 
 echo "[3/4] scale: 10_cover and 16_http at one thread, fit and score timed by /usr/bin/time -v"
-scale_rows=""
-for name in 10_cover 16_http; do
-  d="$out/large/$name/s0"
-  AE_THREADS=1 /usr/bin/time -v $ae detect fit --table "$d/train.csv" --label-column label --normal-class 0 --seed 1 --threads 1 -o "$d/dense.detector" > "$d/fit.log" 2> "$d/fit.time"
-  AE_THREADS=1 /usr/bin/time -v $ae detect score "$d/dense.detector" --table "$d/test.csv" --threads 1 --scores "$d/dense.csv" > "$d/score.log" 2> "$d/score.time"
-  row="$($py - "$d" <<'PY'
-import sys, re, numpy as np
-from sklearn.metrics import roc_auc_score, average_precision_score
-d = sys.argv[1]
-def t(f):
-    s = open(f).read()
-    w = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", s).group(1).split(":")
-    sec = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
-    cpu = sum(float(re.search(k + r" time \(seconds\): (\S+)", s).group(1)) for k in ("User", "System"))
-    return sec, int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", s).group(1)) / 1024, cpu
-fw, fm, fc = t(d + "/fit.time"); sw, sm, sc = t(d + "/score.time")
-a = np.genfromtxt(d + "/dense.csv", delimiter=",", names=True, usecols=("score", "anomaly"))
-rows = open(d + "/train.csv").read().count("\n") - 1
-test = len(a)
-print(f"| {d.split('/')[-2]} | {rows:,} | {test:,} | {fw:.1f} s ({fc:.1f} s) | {fm:,.0f} MB | {sw:.1f} s ({sc:.1f} s) | {sm:,.0f} MB | "
-      f"{roc_auc_score(a['anomaly'], a['score']):.3f} | {average_precision_score(a['anomaly'], a['score']):.3f} |")
-PY
-)"
-  echo "$row"
-  scale_rows+="$row"$'\n'
-done
+scale_rows="$(bash bench/anomaly/scale.sh "$ae" "$out/large")"
 
 echo "[4/4] report"
 {
@@ -110,7 +85,7 @@ echo "[4/4] report"
   echo
   echo "| set | training rows | scored rows | fit wall (CPU) | fit peak RSS | score wall (CPU) | score peak RSS | ROC-AUC | PR-AUC |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  printf '%s' "$scale_rows"
+  printf '%s\n' "$scale_rows"
   echo
   echo "Wall time, CPU time (user + system) and peak resident memory from \`/usr/bin/time -v\`, each including the process"
   echo "start, CSV parsing and (score) the PCA and 5-NN baselines; on a loaded machine the CPU time is the better guide."

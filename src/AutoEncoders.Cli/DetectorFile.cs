@@ -43,7 +43,7 @@ internal sealed record DetectorFile
     /// <summary>dense, denoising, vae or ensemble; absent in folders written before detector kinds (one dense model at the root).</summary>
     public string? Detector { get; init; }
 
-    /// <summary>combined, reconstruction or latent-knn; absent means reconstruction.</summary>
+    /// <summary>combined, reconstruction, latent-knn or input-knn; absent means reconstruction.</summary>
     public string? Score { get; init; }
 
     public int? Neighbours { get; init; }
@@ -52,6 +52,9 @@ internal sealed record DetectorFile
     public int? Members { get; init; }
 
     public IReadOnlyList<ScoreStandardization>? Standardizations { get; init; }
+
+    /// <summary>The input-space k-NN part's standardisation; absent in folders written before that part existed (a "combined" score there has two parts).</summary>
+    public ScoreScale? InputStandardization { get; init; }
 
     public void Save(string directory) => AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 

@@ -34,7 +34,10 @@ internal sealed class DetectorFolder : IDisposable
 
     public static string CodesName(int member) => $"codes-{member}.npy";
 
-    /// <summary>Refuses an output that exists and is something other than a detector folder (it would be replaced).</summary>
+    /// <summary>True when <paramref name="directory"/> holds a sequence detector (sequence-detector.json) rather than a table or image one.</summary>
+    public static bool IsSequenceDetector(string directory) => File.Exists(Path.Combine(directory, SequenceDetectorFile.FileName));
+
+    /// <summary>Refuses an output that exists and is something other than a detector folder (table, image or sequence; it would be replaced).</summary>
     public static void CheckWritable(string directory)
     {
         if (File.Exists(directory))
@@ -42,7 +45,7 @@ internal sealed class DetectorFolder : IDisposable
             throw new ArgumentException($"{directory}: exists and is a file; --out names the detector folder to write.");
         }
 
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !File.Exists(Path.Combine(directory, DetectorFile.FileName)))
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !File.Exists(Path.Combine(directory, DetectorFile.FileName)) && !IsSequenceDetector(directory))
         {
             throw new ArgumentException($"{directory}: exists, is not empty and is not a detector folder; choose a new --out (a detector folder is replaced whole).");
         }
@@ -92,12 +95,19 @@ internal sealed class DetectorFolder : IDisposable
             }
 
             AnomalyScoreKind score = DetectCommand.ScoreFromName(settings.Score);
+            if (score == AnomalyScoreKind.Combined && settings.InputStandardization is null)
+            {
+                // Before December 2026's selection the combined score had two parts; its standardisation lacks the third.
+                throw new InvalidDataException($"{Path.Combine(folder, DetectorFile.FileName)}: a combined score without the input k-NN part's standardisation (written by an older ae); refit with `ae detect fit`.");
+            }
+
+            string baseline = Path.Combine(folder, BaselineRowsName);
+            Tensor? baselineRows = File.Exists(baseline) || settings.InputStandardization is not null ? ReadNpy(folder, BaselineRowsName) : null;
             var scorer = new AutoencoderAnomalyScorer([.. members.Select(t => t.Model)], score, settings.Neighbours ?? AutoencoderAnomalyScorer.DefaultNeighbours);
             IReadOnlyList<ScoreStandardization> standardizations = settings.Standardizations ?? [.. members.Select(_ => ScoreStandardization.Identity)];
-            List<Tensor> codes = score == AnomalyScoreKind.Reconstruction ? [] : [.. Enumerable.Range(0, members.Count).Select(m => ReadNpy(folder, CodesName(m)))];
-            scorer.RestoreReference(codes, standardizations);
-            string baseline = Path.Combine(folder, BaselineRowsName);
-            return new DetectorFolder(members, scorer, File.Exists(baseline) ? ReadNpy(folder, BaselineRowsName) : null);
+            List<Tensor> codes = scorer.UsesLatentNeighbours ? [.. Enumerable.Range(0, members.Count).Select(m => ReadNpy(folder, CodesName(m)))] : [];
+            scorer.RestoreReference(codes, standardizations, baselineRows, settings.InputStandardization);
+            return new DetectorFolder(members, scorer, baselineRows);
         }
         catch
         {

@@ -14,14 +14,16 @@ using static TorchSharp.torch;
 namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
-/// `ae detect fit|score`: anomaly detection by reconstruction error on CSV tables (mixed scales; the normalisation
-/// is saved with the model) or images (a class held out as the anomaly).
+/// `ae detect fit|score`: one workflow for every kind of data. `fit` writes a detector folder; `score` uses it any
+/// time later. Tables (CSV, mixed scales; the normalisation is saved with the model) and images (a class held out as
+/// the anomaly) get dense autoencoder detectors; series per row (--series) and long recordings cut into sliding
+/// windows (--recording, --window, --stride) get sequence detectors (<see cref="SequenceAnomalyWorkflow"/>).
 /// </summary>
 internal static class DetectCommand
 {
     public static Command Create()
     {
-        var command = new Command("detect", "Anomaly detection by reconstruction error: fit a dense autoencoder on normal rows or images, then score new data.");
+        var command = new Command("detect", "Anomaly detection on tables, images, series or recordings: fit a detector folder on normal data, then score new data with it.");
         command.Subcommands.Add(Fit());
         command.Subcommands.Add(Score());
         return command;
@@ -33,14 +35,15 @@ internal static class DetectCommand
         var data = new DataArguments();
         var table = new Option<string?>("--table") { Description = "A CSV table (header row; numbers) to learn normal rows from, instead of image data." };
         var labelColumn = new Option<string?>("--label-column") { Description = "Table: the column saying which rows are normal (see --normal-class); not a feature." };
-        var normalClass = new Option<string?>("--normal-class") { Description = "Table: the label of normal rows; only those are trained on. Without it every row is trained on (unsupervised mode: some rows may be anomalies; pair with --contamination)." };
+        var normalClass = new Option<string?>("--normal-class") { Description = "Table: the label of normal rows; only those are trained on. Without it every row is trained on (unsupervised mode: some rows may be anomalies; the threshold defaults to --contamination 0.1)." };
         var ignore = new Option<string?>("--ignore") { Description = "Table: comma-separated columns that are not features (ids, timestamps)." };
         var normalize = new Option<string>("--normalize") { Description = "Table: z-score, min-max or none (fitted on the training rows, saved with the model). A constant column is only centred.", DefaultValueFactory = _ => "z-score" };
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class held out as the anomaly (not trained on)." };
         var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (members, codes, normalizer.json, detector.json).", Required = true };
-        var kind = new Option<string>("--kind") { Description = "dense, denoising, vae (scored by reconstruction probability) or ensemble (5 dense members).", DefaultValueFactory = _ => "dense" };
-        var scoreKind = new Option<string>("--score") { Description = "combined (reconstruction error and latent k-NN distance, each standardised on held-out normal rows, averaged), reconstruction, or latent-knn.", DefaultValueFactory = _ => "combined" };
-        var layers = new Option<string?>("--layers") { Description = "Hidden layer sizes down to the code (e.g. 16,4); default sized from the data (hidden clamp(2D,16,128), code clamp(D/2,2,16))." };
+        var kind = new Option<string>("--kind") { Description = "Tables and images: dense, denoising, vae (scored by reconstruction probability) or ensemble (5 dense members). Series: dense (on the flattened window), lstm or gru.", DefaultValueFactory = _ => "dense" };
+        var scoreKind = new Option<string?>("--score") { Description = "Tables and images: combined (default: reconstruction error R, latent k-NN distance L and input-space k-NN distance I, each standardised on held-out normal rows, as (R + L + 2I) / 4), reconstruction, latent-knn, or input-knn (the k-NN baseline alone). Series: reconstruction (default), latent-knn or combined." };
+        var series = new SequenceFitOptions();
+        var layers = new Option<string?>("--layers") { Description = "Hidden layer sizes down to the code (e.g. 16,4); default sized from the data (tables: hidden clamp(2D,16,128), code clamp(D/2,2,16); series: two sizes, hidden and code, default from the window)." };
         var training = new TrainerArguments("Passes over the normal training data (0: sized from the data for about 3,000 steps, 10 to 200, early stopping on held-out rows).", 0, "Rows per mini-batch (0: N/100 rounded to a power of two, 32 to 512).", 0, 1e-3);
         var holdOut = new ThresholdHoldOut("Share of normal data held out for early stopping, score standardisation and the threshold.");
         var thresholds = new ThresholdOptions();
@@ -49,6 +52,7 @@ internal static class DetectCommand
             table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, kind, scoreKind, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction,
         };
         thresholds.AddTo(command);
+        series.AddTo(command);
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -58,14 +62,41 @@ internal static class DetectCommand
             string directory = parse.GetValue(output)!;
             double fraction = holdOut.Read(parse);
             thresholds.Validate(parse);
-            DetectorKind detectorKind = ParseKind(parse.GetValue(kind));
-            AnomalyScoreKind score = ParseScore(parse.GetValue(scoreKind));
             int[]? hidden = parse.GetValue(layers) is string text ? [.. SplitList(text).Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
                 ? v : throw new ArgumentException($"--layers: '{s}' is not a layer size; expected positive integers such as 16,4."))] : null;
             if (parse.GetValue(training.Epochs) < 0 || parse.GetValue(training.BatchSize) < 0)
             {
                 throw new ArgumentException("--epochs and --batch-size must be positive (or 0 for the size rule).");
             }
+
+            if (series.Given(parse))
+            {
+                if (parse.GetValue(table) is not null || parse.GetValue(anomalyClass) is not null || parse.GetValue(ignore) is not null)
+                {
+                    throw new ArgumentException("--series and --recording fit a sequence detector; --table, --ignore and --anomaly-class belong to tables and images.");
+                }
+
+                common.ConfigureRuntime(parse, defaultSeed: 1);
+                var sequenceOptions = new SequenceDetectorOptions
+                {
+                    Kind = ParseSequenceKind(parse.GetValue(kind)),
+                    Score = ParseSequenceScore(parse.GetValue(scoreKind)),
+                    HiddenSize = hidden is null ? null : hidden.Length == 2 ? hidden[0] : throw new ArgumentException("--layers: a sequence detector takes two sizes, hidden and code (e.g. 64,8)."),
+                    CodeSize = hidden?[1],
+                    Epochs = parse.GetValue(training.Epochs) is int e and > 0 ? e : null,
+                    BatchSize = parse.GetValue(training.BatchSize) is int b and > 0 ? b : null,
+                    LearningRate = parse.GetValue(training.LearningRate),
+                    ValidationFraction = fraction,
+                    Seed = seed,
+                };
+                string? normalName = parse.GetValue(normalClass);
+                SequenceAnomalyWorkflow.Fit(stdout, parse, series.Input(parse, parse.GetValue(labelColumn)), series.Apply(parse, sequenceOptions), normalName, unsupervised: normalName is null, thresholds, directory);
+                return 0;
+            }
+
+            series.RefuseWithout(parse);
+            DetectorKind detectorKind = ParseKind(parse.GetValue(kind));
+            AnomalyScoreKind score = ParseScore(parse.GetValue(scoreKind) ?? "combined");
 
             DetectorFolder.CheckWritable(directory);
             common.ConfigureRuntime(parse, defaultSeed: 1);
@@ -162,13 +193,19 @@ internal static class DetectCommand
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"member   {m + 1}/{plan.Count}: {member.Describe()}, {model.ParameterCount:N0} parameters; {history.Epochs.Count} epochs, {history.StopReason ?? "ran all epochs"}"));
                 }
 
-                // Neighbours are searched among at most MaxReferenceRows training rows (a seeded sample); the
-                // contamination quantile is taken over the same rows, each left out of its own neighbours.
+                // Neighbours are searched among all the normal rows, the held-out ones last, when they number at most
+                // MaxReferenceRows (small sets need every row; each held-out row is left out of its own neighbours
+                // when standardising), else among a seeded sample of that many training rows. The contamination
+                // quantile is taken over the reference rows, each left out of its own neighbours.
                 var scorer = new AutoencoderAnomalyScorer([.. trained.Select(t => t.Model)], score);
-                Tensor reference = BaselineScores.ReferenceRows(trainSet.Features, seed);
+                bool together = trainSet.Count + validation.shape[0] <= AutoencoderAnomalyScorer.MaxReferenceRows;
+                Tensor reference = together
+                    ? torch.cat([trainSet.Features.reshape(trainSet.Count, -1), validation.reshape(validation.shape[0], -1)]).to_type(ScalarType.Float32).contiguous()
+                    : BaselineScores.ReferenceRows(trainSet.Features, seed);
+                long? heldOutOffset = together ? trainSet.Count : null;
                 scorer.SetReference(reference, seed);
-                scorer.Standardize(validation);
-                ChosenThreshold chosen = thresholds.Choose(parse, scorer.Score(reference, rowsAreReference: true), scorer.Score(validation));
+                double[] heldOutScores = scorer.Standardize(validation, heldOutOffset).Total;
+                ChosenThreshold chosen = thresholds.Choose(parse, scorer.Score(reference, rowsAreReference: true), heldOutScores, unsupervised: isTable && settings.NormalClass is null);
                 settings = settings with
                 {
                     Threshold = chosen.Value,
@@ -179,6 +216,7 @@ internal static class DetectCommand
                     Neighbours = scorer.Neighbours,
                     Members = trained.Count,
                     Standardizations = scorer.Standardizations,
+                    InputStandardization = scorer.UsesInputNeighbours ? scorer.InputStandardization : null,
                 };
                 DetectorFolder.Write(directory, staging =>
                 {
@@ -218,8 +256,11 @@ internal static class DetectCommand
         var directory = new Argument<string>("detector") { Description = "A folder written by `ae detect fit`." };
         var table = new Option<string?>("--table") { Description = "A CSV table to score (the same columns the detector was fitted on; the label column, when present, is used to evaluate)." };
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class that counts as the anomaly when evaluating (default: the one held out at fit)." };
-        var scores = new Option<string?>("--scores") { Description = "Write each sample's score, label, flag (and per-feature errors for tables) to this CSV." };
-        var command = new Command("score", "Score new data; with labels, report precision, recall, F1, ROC-AUC and PR-AUC beside the PCA and exact 5-NN baselines.") { directory, table, anomalyClass, scores };
+        var scores = new Option<string?>("--scores") { Description = "Write each sample's score, label, flag (and for tables the score's parts and per-feature errors; for a recording each step's score with its time index) to this CSV." };
+        var seriesPath = new Option<string?>("--series") { Description = "Series per row to score with a sequence detector (the layout it was fitted on; labels first, used to evaluate)." };
+        var recordingPath = new Option<string?>("--recording") { Description = "A recording to score with a sequence detector fitted on one (cut into the same windows; its label column, when present, is used to evaluate)." };
+        var windowScores = new Option<string?>("--window-scores") { Description = "Recording: also write each window's first step, last step and score to this CSV." };
+        var command = new Command("score", "Score new data; with labels, report precision, recall, F1, ROC-AUC and PR-AUC beside the PCA and exact 5-NN baselines.") { directory, table, anomalyClass, scores, seriesPath, recordingPath, windowScores };
         data.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
@@ -227,6 +268,23 @@ internal static class DetectCommand
             TextWriter stdout = parse.InvocationConfiguration.Output;
             common.ConfigureRuntime(parse, defaultSeed: 0);
             string folder = parse.GetValue(directory)!;
+            string? sequencePath = parse.GetValue(seriesPath) ?? parse.GetValue(recordingPath);
+            if (DetectorFolder.IsSequenceDetector(folder))
+            {
+                if (parse.GetValue(table) is not null || sequencePath is null || (parse.GetValue(seriesPath) is not null && parse.GetValue(recordingPath) is not null))
+                {
+                    throw new ArgumentException($"{folder} is a sequence detector: give the data to score with --series FILE (series per row) or --recording FILE.csv, as it was fitted.");
+                }
+
+                SequenceAnomalyWorkflow.Score(stdout, folder, sequencePath, parse.GetValue(scores), parse.GetValue(windowScores));
+                return 0;
+            }
+
+            if (sequencePath is not null || parse.GetValue(windowScores) is not null)
+            {
+                throw new ArgumentException($"{folder} is not a sequence detector: --series, --recording and --window-scores score series; give --table FILE.csv or image data.");
+            }
+
             DetectorFile settings = DetectorFile.Load(folder);
             using DetectorFolder loaded = DetectorFolder.Load(folder, settings);
             AutoencoderAnomalyScorer scorer = loaded.Scorer;
@@ -264,7 +322,8 @@ internal static class DetectCommand
                 }
             }
 
-            double[] score = scorer.Score(samples);
+            AnomalyScoreParts parts = scorer.ScoreParts(samples);
+            double[] score = parts.Total;
             bool[] flagged = [.. score.Select(s => s > settings.Threshold)];
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored   {score.Length} samples with {settings.Detector ?? "dense"} ({settings.Score ?? "reconstruction"}); {flagged.Count(f => f)} above the threshold {settings.Threshold:G5} ({settings.Rule})"));
             if (isAnomaly is not null)
@@ -279,7 +338,7 @@ internal static class DetectCommand
                 {
                     AnomalyDetectionReport report = AnomalyThreshold.Report(settings.Threshold, score, isAnomaly);
                     stdout.WriteLine($"result   {report}");
-                    foreach ((string name, double[] baseline) in loaded.BaselineRows is Tensor rows ? BaselineScores.Compute(rows, samples) : [])
+                    foreach ((string name, double[] baseline) in loaded.BaselineRows is Tensor rows ? BaselineScores.Compute(rows, samples, SameNeighbours(scorer, parts)) : [])
                     {
                         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"baseline {name}: ROC-AUC {BinaryClassificationMetrics.RocAuc(baseline, isAnomaly):F3}, PR-AUC {BinaryClassificationMetrics.AveragePrecision(baseline, isAnomaly):F3}"));
@@ -291,7 +350,7 @@ internal static class DetectCommand
             {
                 // Per-feature errors are one more pass through every member: only a table's --scores file shows them.
                 Tensor? features = settings.Kind == DetectorFile.Table ? scorer.FeatureErrors(samples) : null;
-                ReconstructionAnomalyDetector.WriteScores(path, score, settings.Threshold, isAnomaly, features, featureNames);
+                ReconstructionAnomalyDetector.WriteScores(path, score, settings.Threshold, isAnomaly, features, featureNames, parts);
                 stdout.WriteLine($"wrote    {path}");
             }
 
@@ -309,6 +368,27 @@ internal static class DetectCommand
         _ => throw new ArgumentException($"--kind: '{text}' is not known; expected dense, denoising, vae or ensemble."),
     };
 
+    // The input k-NN part (standardised, so ranked like the raw distance) is the 5-NN baseline over the same rows.
+    private static double[]? SameNeighbours(AutoencoderAnomalyScorer scorer, AnomalyScoreParts parts) =>
+        scorer.Neighbours == BaselineScores.Neighbours ? parts.InputNeighbours : null;
+
+    private static SequenceDetectorKind ParseSequenceKind(string? text) => text switch
+    {
+        "dense" => SequenceDetectorKind.Dense,
+        "lstm" => SequenceDetectorKind.Lstm,
+        "gru" => SequenceDetectorKind.Gru,
+        _ => throw new ArgumentException($"--kind: '{text}' is not a sequence detector kind; expected dense, lstm or gru with --series or --recording."),
+    };
+
+    // Series keep the score the ECG200 target was met with (reconstruction) as their default.
+    private static SequenceScore ParseSequenceScore(string? text) => text switch
+    {
+        null or "reconstruction" => SequenceScore.Reconstruction,
+        "latent-knn" => SequenceScore.Neighbours,
+        "combined" => SequenceScore.Combined,
+        _ => throw new ArgumentException($"--score: '{text}' is not a sequence detector score; expected reconstruction, latent-knn or combined with --series or --recording."),
+    };
+
     private static string KindName(DetectorKind kind) => kind switch
     {
         DetectorKind.Variational => "vae",
@@ -320,12 +400,14 @@ internal static class DetectCommand
         "combined" => AnomalyScoreKind.Combined,
         "reconstruction" => AnomalyScoreKind.Reconstruction,
         "latent-knn" => AnomalyScoreKind.LatentNeighbours,
-        _ => throw new ArgumentException($"--score: '{text}' is not known; expected combined, reconstruction or latent-knn."),
+        "input-knn" => AnomalyScoreKind.InputNeighbours,
+        _ => throw new ArgumentException($"--score: '{text}' is not known; expected combined, reconstruction, latent-knn or input-knn."),
     };
 
     internal static string ScoreName(AnomalyScoreKind score) => score switch
     {
         AnomalyScoreKind.LatentNeighbours => "latent-knn",
+        AnomalyScoreKind.InputNeighbours => "input-knn",
         _ => score.ToString().ToLowerInvariant(),
     };
 

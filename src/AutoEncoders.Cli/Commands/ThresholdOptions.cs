@@ -7,9 +7,15 @@ namespace AutoEncoders.Cli.Commands;
 /// The threshold options of the anomaly commands: --percentile (of held-out normal scores, default 99), --fpr (a
 /// target false-positive rate on them) or --contamination (PyOD's convention: the (1 − rate) quantile of the training
 /// scores); at most one. <see cref="Choose"/> applies the one given and reports the false-positive rate it implies.
+/// Unsupervised fits (training data that may hold anomalies) default to --contamination
+/// <see cref="UnsupervisedContamination"/>: their held-out rows are not known to be normal, so a percentile of them
+/// means little.
 /// </summary>
 internal sealed class ThresholdOptions
 {
+    /// <summary>The contamination an unsupervised fit assumes when no rule is given (PyOD's default).</summary>
+    public const double UnsupervisedContamination = 0.1;
+
     public Option<double?> Percentile { get; } = new("--percentile") { Description = "Threshold = this percentile of held-out normal scores (default 99)." };
 
     public Option<double?> FalsePositiveRate { get; } = new("--fpr") { Description = "Threshold such that this share of held-out normal samples is flagged (instead of --percentile)." };
@@ -39,10 +45,20 @@ internal sealed class ThresholdOptions
         }
     }
 
-    /// <summary>The threshold by the rule given, from the training scores and the held-out normal scores (may be empty).</summary>
-    public ChosenThreshold Choose(ParseResult parse, IReadOnlyList<double> trainingScores, IReadOnlyList<double> heldOutNormalScores)
+    /// <summary>
+    /// The threshold by the rule given, from the training scores and the held-out normal scores (may be empty); with
+    /// no rule given, an <paramref name="unsupervised"/> fit uses --contamination <see cref="UnsupervisedContamination"/>
+    /// and any other the 99th percentile.
+    /// </summary>
+    public ChosenThreshold Choose(ParseResult parse, IReadOnlyList<double> trainingScores, IReadOnlyList<double> heldOutNormalScores, bool unsupervised = false)
     {
         Validate(parse);
-        return AnomalyThreshold.Choose(trainingScores, heldOutNormalScores, parse.GetValue(Percentile), parse.GetValue(FalsePositiveRate), parse.GetValue(Contamination));
+        double? percentile = parse.GetValue(Percentile), rate = parse.GetValue(FalsePositiveRate), share = parse.GetValue(Contamination);
+        if (unsupervised && percentile is null && rate is null && share is null)
+        {
+            share = UnsupervisedContamination;
+        }
+
+        return AnomalyThreshold.Choose(trainingScores, heldOutNormalScores, percentile, rate, share);
     }
 }

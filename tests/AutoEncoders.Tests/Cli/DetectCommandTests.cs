@@ -33,7 +33,7 @@ public sealed class DetectCommandTests : IDisposable
         Assert.True(auc > 0.95, score.Output);
         Assert.True(recall > 0.7, score.Output);
         string[] rows = File.ReadAllLines(scores);
-        Assert.Equal("index,score,anomaly,flagged,error_small,error_large,error_ratio,error_offset", rows[0]);
+        Assert.Equal("index,score,anomaly,flagged,score_reconstruction,score_latent_knn,score_input_knn,error_small,error_large,error_ratio,error_offset", rows[0]);
         Assert.Equal(331, rows.Length);
 
         string extra = _temp.Write("extra.csv", string.Join('\n', File.ReadAllLines(test).Select((line, i) => line.Insert(line.IndexOf(',', StringComparison.Ordinal) + 1, i == 0 ? "colour," : "7,"))) + "\n");
@@ -79,7 +79,48 @@ public sealed class DetectCommandTests : IDisposable
         Assert.Contains($"with {kind} ({score})", scored.Output, StringComparison.Ordinal);
         Assert.True(Auc(scored.Output, "result ") > (kind == "vae" ? 0.8 : 0.9), scored.Output);
         Assert.Matches(@"baseline PCA, \d of 4 components \(90% of the variance\): ROC-AUC [01]\.\d{3}, PR-AUC", scored.Output);
-        Assert.Contains("baseline exact 5-NN mean distance to 240 training rows: ROC-AUC", scored.Output, StringComparison.Ordinal);
+        Assert.Contains("baseline exact 5-NN mean distance to 300 training rows: ROC-AUC", scored.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_scores_file_holds_the_standardised_parts_and_the_input_knn_score_ranks_like_the_knn_baseline()
+    {
+        string train = _temp.Write("train.csv", Table(new Random(3), normal: 200, anomalies: 0));
+        string test = _temp.Write("test.csv", Table(new Random(4), normal: 100, anomalies: 10));
+
+        // The default (combined) score: its --scores file has the three parts, and the score is (R + L + 2I) / 4.
+        string combined = _temp.File("combined");
+        CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "--epochs", "20", "--seed", "2", "--threads", "1", "-o", combined);
+        Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
+        string scores = _temp.File("scores.csv");
+        CliRun scored = CliRun.Of("detect", "score", combined, "--table", test, "--scores", scores, "--threads", "1");
+        Assert.True(scored.ExitCode == 0, scored.Error + scored.Output);
+        string[] lines = File.ReadAllLines(scores);
+        Assert.StartsWith("index,score,anomaly,flagged,score_reconstruction,score_latent_knn,score_input_knn,error_small,", lines[0], StringComparison.Ordinal);
+        foreach (string line in lines.Skip(1))
+        {
+            double[] v = [.. line.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture))];
+            Assert.Equal((v[4] + v[5] + (2 * v[6])) / 4, v[1], 9);
+        }
+
+        // The input-space part alone is the k-NN baseline, standardised: the same ranking, so the same ROC-AUC as the
+        // baseline a reconstruction-only detector (which has no input part, so searches afresh) prints.
+        string knn = _temp.File("knn"), reconstruction = _temp.File("reconstruction");
+        Assert.Equal(0, CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "--score", "input-knn", "--epochs", "5", "--threads", "1", "-o", knn).ExitCode);
+        Assert.Equal(0, CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id", "--score", "reconstruction", "--epochs", "5", "--threads", "1", "-o", reconstruction).ExitCode);
+        CliRun knnScored = CliRun.Of("detect", "score", knn, "--table", test, "--threads", "1");
+        CliRun searched = CliRun.Of("detect", "score", reconstruction, "--table", test, "--threads", "1");
+        Assert.True(knnScored.ExitCode == 0 && searched.ExitCode == 0, knnScored.Error + searched.Error);
+        Assert.Equal(Auc(searched.Output, "baseline exact 5-NN"), Auc(knnScored.Output, "result "));
+    }
+
+    [Fact]
+    public void Unsupervised_fit_without_a_threshold_rule_defaults_to_contamination_0_1()
+    {
+        string train = _temp.Write("train.csv", Table(new Random(1), normal: 150, anomalies: 15));
+        CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--ignore", "id,kind", "--epochs", "5", "--threads", "1", "-o", _temp.File("u"));
+        Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
+        Assert.Contains("(contamination 0.1: the 90th percentile of 165 training scores)", fit.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +135,7 @@ public sealed class DetectCommandTests : IDisposable
 
         Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
         Assert.Contains("all rows trained on (unsupervised: some may be anomalies)", fit.Output, StringComparison.Ordinal);
-        Assert.Contains("(contamination 0.1: the 90th percentile of 264 training scores); implied false-positive rate", fit.Output, StringComparison.Ordinal);
+        Assert.Contains("(contamination 0.1: the 90th percentile of 330 training scores); implied false-positive rate", fit.Output, StringComparison.Ordinal);
         double implied = double.Parse(Regex.Match(fit.Output, @"implied false-positive rate ([\d.]+)% on 66 held-out normal samples").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(implied, 3, 25); // about 10 % of the 66 held-out rows score above the training rows' 90th percentile
 
@@ -102,7 +143,7 @@ public sealed class DetectCommandTests : IDisposable
         CliRun score = CliRun.Of("detect", "score", detector, "--table", train, "--scores", scores, "--threads", "1");
         Assert.True(score.ExitCode == 0, score.Error);
         bool[] flagged = [.. File.ReadLines(scores).Skip(1).Select(line => line.Split(',')[2] == "1")];
-        // 10 % of the 264 training rows score above the threshold by construction, leaving each row out of its own
+        // 10 % of the 330 training rows score above the threshold by construction, leaving each row out of its own
         // neighbours; scored again as new rows they are their own nearest code, so somewhat fewer are flagged.
         Assert.InRange(flagged.Count(f => f), 15, 45);
         Assert.True(flagged.Skip(300).Count(f => f) >= 0.3 * flagged.Count(f => f), score.Output); // the planted anomalies are 9 % of the rows, at least 30 % of the flags

@@ -53,7 +53,8 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         using var generator = new Generator(8);
         string train = Write("mixed.tsv", ("1", SineWaves.Normal(90, 24, generator)), ("2", SineWaves.Anomalous(10, 24, generator)));
 
-        CliRun run = CliRun.Of("sequence-anomaly", "fit", "--train", train, "--unsupervised", "--epochs", "20", "-o", _temp.File("u"));
+        // `ae detect fit --series` without --normal-class is the unsupervised mode, as for tables.
+        CliRun run = CliRun.Of("detect", "fit", "--series", train, "--epochs", "20", "-o", _temp.File("u"));
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("training on 100, all (unsupervised)", run.Output, StringComparison.Ordinal);
@@ -69,12 +70,12 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         string folder = _temp.File("rec");
 
         CliRun fit = CliRun.Of(
-            "sequence-anomaly", "fit", "--recording", recording, "--window", "20", "--stride", "5", "--time-column", "time",
+            "detect", "fit", "--recording", recording, "--window", "20", "--stride", "5", "--time-column", "time",
             "--label-column", "state", "--normal-class", "ok", "--epochs", "40", "-o", folder, "--seed", "2");
         Assert.True(fit.ExitCode == 0, fit.Error);
         Assert.Contains("237 windows of 20 steps x 2 channel(s); training on 225, normal (class ok)", fit.Output, StringComparison.Ordinal);
 
-        CliRun score = CliRun.Of("sequence-anomaly", "score", folder, "--test", recording, "--scores", _temp.File("steps.csv"), "--window-scores", _temp.File("windows.csv"));
+        CliRun score = CliRun.Of("detect", "score", folder, "--recording", recording, "--scores", _temp.File("steps.csv"), "--window-scores", _temp.File("windows.csv"));
         Assert.True(score.ExitCode == 0, score.Error);
         Assert.Contains("scored   237 windows over 1200 steps", score.Output, StringComparison.Ordinal);
         Assert.Contains("labels   41 anomalies, 1159 normal steps", score.Output, StringComparison.Ordinal);
@@ -92,6 +93,11 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         CliRun plain = CliRun.Of("sequence-anomaly", "score", folder, "--test", unlabelled);
         Assert.True(plain.ExitCode == 0, plain.Error);
         Assert.DoesNotContain("result", plain.Output, StringComparison.Ordinal);
+
+        // The alias scores the same folder to the same per-step figures.
+        CliRun alias = CliRun.Of("sequence-anomaly", "score", folder, "--test", recording, "--scores", _temp.File("alias.csv"));
+        Assert.True(alias.ExitCode == 0, alias.Error);
+        Assert.Equal(steps, File.ReadAllLines(_temp.File("alias.csv")));
     }
 
     [Fact]
@@ -136,8 +142,17 @@ public sealed class SequenceAnomalyCommandTests : IDisposable
         string other = _temp.Write("notes/keep.txt", "mine");
         CliRun occupied = CliRun.Of("sequence-anomaly", "fit", "--train", train, "--normal-class", "1", "-o", Path.GetDirectoryName(other)!);
         Assert.Equal(1, occupied.ExitCode);
-        Assert.Contains("exists and is not a sequence detector folder", occupied.Error, StringComparison.Ordinal);
+        Assert.Contains("exists, is not empty and is not a detector folder", occupied.Error, StringComparison.Ordinal);
         Assert.Equal("mine", File.ReadAllText(other));
+
+        // `ae detect` keeps series options and table options apart, and each folder scores only its own kind of data.
+        AssertRefused(CliRun.Of("detect", "fit", "--series", train, "--table", recording, "--normal-class", "1", "-o", folder), "error: --series and --recording fit a sequence detector; --table");
+        AssertRefused(CliRun.Of("detect", "fit", "--table", recording, "--window", "10", "-o", folder), "error: --window applies to series (--series or --recording)");
+        AssertRefused(CliRun.Of("detect", "fit", "--series", train, "--normal-class", "1", "--kind", "vae", "-o", folder), "error: --kind: 'vae' is not a sequence detector kind; expected dense, lstm or gru");
+        AssertRefused(CliRun.Of("detect", "fit", "--series", train, "--normal-class", "1", "--layers", "16,8,4", "-o", folder), "error: --layers: a sequence detector takes two sizes");
+        CliRun asTable = CliRun.Of("detect", "score", _temp.File("det16"), "--table", recording);
+        Assert.Equal(1, asTable.ExitCode);
+        Assert.StartsWith($"error: {_temp.File("det16")} is a sequence detector: give the data to score with --series FILE", asTable.Error, StringComparison.Ordinal);
 
         void AssertRefused(CliRun run, string expectedStart)
         {

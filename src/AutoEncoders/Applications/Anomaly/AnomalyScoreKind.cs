@@ -13,8 +13,16 @@ public enum AnomalyScoreKind
     LatentNeighbours,
 
     /// <summary>
-    /// Both: each standardised by its mean and standard deviation on held-out normal samples, then averaged
-    /// (over the two scores and over the ensemble's members).
+    /// Mean distance from the (normalised) sample to its k nearest training samples in input space: the k-NN
+    /// baseline itself, standardised like the other parts (no autoencoder involved).
+    /// </summary>
+    InputNeighbours,
+
+    /// <summary>
+    /// The documented combination: reconstruction error R, latent k-NN distance L and input k-NN distance I, each
+    /// standardised by its mean and standard deviation on held-out normal samples (R and L averaged over the
+    /// members), combined as (R + L + 2·I) / 4. The weights were chosen on validation splits of training data only
+    /// (bench/anomaly/select.sh); the input-space part is the k-NN baseline itself, which the combination leans on.
     /// </summary>
     Combined,
 }

@@ -11,23 +11,33 @@ namespace AutoEncoders.Applications.Anomaly;
 /// reconstruction error (mean squared error per feature; for a variational model the negative log-probability of
 /// the row under p(x|z), averaged over <see cref="VariationalSamples"/> draws of z ~ q(z|x) and divided by the
 /// width: An and Cho's reconstruction probability) and the mean distance from the row's code to its
-/// <see cref="Neighbours"/> nearest training codes. <see cref="Standardize"/> fixes each raw score's mean and
-/// deviation on held-out normal rows; a row's score is the average of its standardised scores (the ones
-/// <see cref="ScoreKind"/> selects) over the members. A score of 0 is a typical normal row; 3 is three deviations out.
+/// <see cref="Neighbours"/> nearest training codes. A third raw score needs no autoencoder: the mean distance from
+/// the (normalised) row to its <see cref="Neighbours"/> nearest training rows. <see cref="Standardize"/> fixes each
+/// raw score's mean and deviation on held-out normal rows; a row's score is the weighted mean of the standardised
+/// parts that <see cref="ScoreKind"/> selects (the input part weighs <see cref="InputNeighbourWeight"/>, the others 1),
+/// the autoencoder parts first averaged over the members (<see cref="ScoreParts"/>).
+/// A score of 0 is a typical normal row; 3 is three deviations out.
 /// </summary>
 public sealed class AutoencoderAnomalyScorer
 {
-    /// <summary>Neighbours the latent distance averages over (scikit-learn's k-NN detector default).</summary>
+    /// <summary>Neighbours the latent and input distances average over (scikit-learn's k-NN detector default).</summary>
     public const int DefaultNeighbours = 5;
 
-    /// <summary>At most this many training codes are kept as neighbours (a seeded sample beyond it), bounding time and memory.</summary>
+    /// <summary>At most this many training rows (and codes) are kept as neighbours (a seeded sample beyond it), bounding time and memory.</summary>
     public const int MaxReferenceRows = 20_000;
+
+    /// <summary>
+    /// Weight of the input-space part in the combined score (the other two weigh 1): the combined score is
+    /// (R + L + 2·I) / 4, chosen by bench/anomaly/select.sh on validation splits of the ADBench training parts only.
+    /// </summary>
+    public const double InputNeighbourWeight = 2;
 
     /// <summary>Draws of z per row for a variational member's reconstruction probability.</summary>
     public const int VariationalSamples = 10;
 
     private readonly List<Tensor> _references = [];
     private ScoreStandardization[] _standardizations;
+    private Tensor? _referenceRows;
 
     /// <summary>Wraps trained <paramref name="members"/>.</summary>
     public AutoencoderAnomalyScorer(IReadOnlyList<Autoencoder> members, AnomalyScoreKind scoreKind = AnomalyScoreKind.Combined, int neighbours = DefaultNeighbours, int batchSize = 1024)
@@ -49,7 +59,7 @@ public sealed class AutoencoderAnomalyScorer
     /// <summary>Which raw scores are averaged.</summary>
     public AnomalyScoreKind ScoreKind { get; }
 
-    /// <summary>k of the latent neighbour distance.</summary>
+    /// <summary>k of the latent and input neighbour distances.</summary>
     public int Neighbours { get; }
 
     /// <summary>Rows per forward pass.</summary>
@@ -58,47 +68,78 @@ public sealed class AutoencoderAnomalyScorer
     /// <summary>Each member's training codes that neighbours are searched among (empty until <see cref="SetReference"/> or <see cref="RestoreReference"/>).</summary>
     public IReadOnlyList<Tensor> ReferenceCodes => _references;
 
+    /// <summary>The training rows the input-space neighbours are searched among (null until set, or when the score leaves that part out).</summary>
+    public Tensor? ReferenceRows => _referenceRows;
+
     /// <summary>Each member's standardisation (identity until <see cref="Standardize"/>).</summary>
     public IReadOnlyList<ScoreStandardization> Standardizations => _standardizations;
 
-    private bool UsesNeighbours => ScoreKind != AnomalyScoreKind.Reconstruction;
+    /// <summary>The input-space neighbour distance's standardisation (identity until <see cref="Standardize"/>).</summary>
+    public ScoreScale InputStandardization { get; private set; } = ScoreScale.Identity;
 
-    private bool UsesReconstruction => ScoreKind != AnomalyScoreKind.LatentNeighbours;
+    /// <summary>True when the score has a reconstruction part.</summary>
+    public bool UsesReconstruction => ScoreKind is AnomalyScoreKind.Reconstruction or AnomalyScoreKind.Combined;
 
-    /// <summary>Encodes the training rows as each member's neighbour set (at most <see cref="MaxReferenceRows"/>, drawn with <paramref name="seed"/>).</summary>
+    /// <summary>True when the score has a latent neighbour part.</summary>
+    public bool UsesLatentNeighbours => ScoreKind is AnomalyScoreKind.LatentNeighbours or AnomalyScoreKind.Combined;
+
+    /// <summary>True when the score has an input-space neighbour part.</summary>
+    public bool UsesInputNeighbours => ScoreKind is AnomalyScoreKind.InputNeighbours or AnomalyScoreKind.Combined;
+
+    /// <summary>Encodes the training rows as each member's neighbour set and keeps the rows themselves for the input-space part (at most <see cref="MaxReferenceRows"/>, drawn with <paramref name="seed"/>).</summary>
     public void SetReference(Tensor trainingRows, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(trainingRows);
-        if (!UsesNeighbours)
+        DisposeReferences();
+        if (!UsesLatentNeighbours && !UsesInputNeighbours)
         {
             return;
         }
 
         Tensor rows = BaselineScores.ReferenceRows(trainingRows, seed);
-        DisposeReferences();
-        foreach (Autoencoder member in Members)
+        if (UsesLatentNeighbours)
         {
-            _references.Add(Codes(member, rows));
+            foreach (Autoencoder member in Members)
+            {
+                _references.Add(Codes(member, rows));
+            }
+        }
+
+        if (UsesInputNeighbours)
+        {
+            _referenceRows = rows;
         }
     }
 
-    /// <summary>Restores saved neighbour sets and standardisations (one per member).</summary>
-    public void RestoreReference(IReadOnlyList<Tensor> codes, IReadOnlyList<ScoreStandardization> standardizations)
+    /// <summary>Restores saved neighbour sets and standardisations (one per member), and the input-space reference rows and scale where the score uses them.</summary>
+    public void RestoreReference(IReadOnlyList<Tensor> codes, IReadOnlyList<ScoreStandardization> standardizations, Tensor? referenceRows = null, ScoreScale? inputStandardization = null)
     {
         ArgumentNullException.ThrowIfNull(codes);
         ArgumentNullException.ThrowIfNull(standardizations);
-        if ((UsesNeighbours && codes.Count != Members.Count) || standardizations.Count != Members.Count)
+        if ((UsesLatentNeighbours && codes.Count != Members.Count) || standardizations.Count != Members.Count)
         {
             throw new ArgumentException($"Expected one code set and one standardisation per member ({Members.Count}); found {codes.Count} and {standardizations.Count}.");
         }
 
+        if (UsesInputNeighbours && referenceRows is null)
+        {
+            throw new ArgumentException("The input-space neighbour score needs the training rows.", nameof(referenceRows));
+        }
+
         DisposeReferences();
         _references.AddRange(codes);
+        _referenceRows = UsesInputNeighbours ? referenceRows : null;
         _standardizations = [.. standardizations];
+        InputStandardization = inputStandardization ?? ScoreScale.Identity;
     }
 
-    /// <summary>Sets each member's standardisation from the raw scores of held-out normal rows (not trained on, not in the neighbour set).</summary>
-    public void Standardize(Tensor heldOutNormalRows)
+    /// <summary>
+    /// Sets each part's standardisation from the raw scores of held-out normal rows (not trained on). They may also
+    /// be reference rows, from position <paramref name="referenceOffset"/> on: then each is left out of its own
+    /// neighbours, so a small set can search among all its normal rows and still standardise honestly. Returns
+    /// those rows' standardised scores (as <see cref="ScoreParts"/> would, without a second pass).
+    /// </summary>
+    public AnomalyScoreParts Standardize(Tensor heldOutNormalRows, long? referenceOffset = null)
     {
         ArgumentNullException.ThrowIfNull(heldOutNormalRows);
         if (heldOutNormalRows.shape[0] < 2)
@@ -106,46 +147,51 @@ public sealed class AutoencoderAnomalyScorer
             throw new ArgumentException("Standardising the scores needs at least two held-out normal rows.", nameof(heldOutNormalRows));
         }
 
+        RawScores raw = Raw(heldOutNormalRows, referenceOffset);
         _standardizations = [.. Members.Select((member, m) =>
         {
-            (double rm, double rs) = MeanAndDeviation(UsesReconstruction ? RawReconstruction(member, heldOutNormalRows) : []);
-            (double nm, double ns) = MeanAndDeviation(UsesNeighbours ? RawNeighbours(m, heldOutNormalRows, excludeSelf: false) : []);
-            return new ScoreStandardization(rm, rs, nm, ns);
+            ScoreScale r = ScoreScale.Of(raw.Reconstruction?[m] ?? []);
+            ScoreScale n = ScoreScale.Of(raw.LatentNeighbours?[m] ?? []);
+            return new ScoreStandardization(r.Mean, r.Deviation, n.Mean, n.Deviation);
         })];
+        InputStandardization = ScoreScale.Of(raw.InputNeighbours ?? []);
+        return Combine(raw, (int)heldOutNormalRows.shape[0]);
     }
 
     /// <summary>
-    /// One score per row: the average standardised score. With <paramref name="rowsAreReference"/> the rows are the
-    /// training rows themselves, so each row's own code is left out of its neighbours (a leave-one-out score, as
-    /// a contamination threshold needs).
+    /// One score per row: the mean of the standardised parts (<see cref="ScoreParts"/>). With
+    /// <paramref name="rowsAreReference"/> the rows are the reference rows themselves, in order, so each row is left
+    /// out of its own neighbours (a leave-one-out score, as a contamination threshold needs).
     /// </summary>
-    public double[] Score(Tensor rows, bool rowsAreReference = false)
+    public double[] Score(Tensor rows, bool rowsAreReference = false) => ScoreParts(rows, rowsAreReference ? 0 : null).Total;
+
+    /// <summary>
+    /// The standardised parts of each row's score and their mean (see <see cref="Score"/>). With
+    /// <paramref name="referenceOffset"/> the rows are the reference rows from that position on, each left out of
+    /// its own neighbours.
+    /// </summary>
+    public AnomalyScoreParts ScoreParts(Tensor rows, long? referenceOffset = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var total = new double[rows.shape[0]];
-        int parts = 0;
-        for (int m = 0; m < Members.Count; m++)
-        {
-            ScoreStandardization s = _standardizations[m];
-            if (UsesReconstruction)
-            {
-                Accumulate(total, RawReconstruction(Members[m], rows), s.ReconstructionMean, s.ReconstructionDeviation);
-                parts++;
-            }
+        return Combine(Raw(rows, referenceOffset), (int)rows.shape[0]);
+    }
 
-            if (UsesNeighbours)
-            {
-                Accumulate(total, RawNeighbours(m, rows, rowsAreReference), s.NeighbourMean, s.NeighbourDeviation);
-                parts++;
-            }
-        }
+    private RawScores Raw(Tensor rows, long? referenceOffset) => new(
+        UsesReconstruction ? [.. Members.Select(member => RawReconstruction(member, rows))] : null,
+        UsesLatentNeighbours ? [.. Members.Select((_, m) => RawNeighbours(m, rows, referenceOffset))] : null,
+        UsesInputNeighbours ? RawInputNeighbours(rows, referenceOffset) : null);
 
-        for (int i = 0; i < total.Length; i++)
-        {
-            total[i] /= parts;
-        }
-
-        return total;
+    private AnomalyScoreParts Combine(RawScores raw, int count)
+    {
+        double[]? reconstruction = raw.Reconstruction is null ? null
+            : MemberMean(count, m => Standardized(raw.Reconstruction[m], _standardizations[m].ReconstructionMean, _standardizations[m].ReconstructionDeviation));
+        double[]? latent = raw.LatentNeighbours is null ? null
+            : MemberMean(count, m => Standardized(raw.LatentNeighbours[m], _standardizations[m].NeighbourMean, _standardizations[m].NeighbourDeviation));
+        double[]? input = raw.InputNeighbours is null ? null : InputStandardization.Apply(raw.InputNeighbours);
+        (double[]? Part, double Weight)[] present = [.. new[] { (reconstruction, 1.0), (latent, 1.0), (input, InputNeighbourWeight) }.Where(p => p.Item1 is not null)];
+        double weights = present.Sum(p => p.Weight);
+        double[] total = [.. Enumerable.Range(0, count).Select(i => present.Sum(p => p.Weight * p.Part![i]) / weights)];
+        return new AnomalyScoreParts(total, reconstruction, latent, input);
     }
 
     /// <summary>Per-feature squared reconstruction errors [N, F] averaged over the members (for explaining a flag).</summary>
@@ -186,7 +232,7 @@ public sealed class AutoencoderAnomalyScorer
         return doubles.data<double>().ToArray();
     }
 
-    private double[] RawNeighbours(int member, Tensor rows, bool excludeSelf)
+    private double[] RawNeighbours(int member, Tensor rows, long? referenceOffset)
     {
         if (_references.Count != Members.Count)
         {
@@ -194,34 +240,54 @@ public sealed class AutoencoderAnomalyScorer
         }
 
         using Tensor codes = Codes(Members[member], rows);
-        int k = excludeSelf ? Neighbours + 1 : Neighbours;
-        SearchResults found = ExactSearch.Search(_references[member], codes, k);
-        return [.. found.Distances.Select(d => (excludeSelf ? d.Skip(1) : d).DefaultIfEmpty(0f).Average(v => (double)v))];
+        return NeighbourDistances(_references[member], codes, referenceOffset);
     }
+
+    private double[] RawInputNeighbours(Tensor rows, long? referenceOffset)
+    {
+        Tensor reference = _referenceRows ?? throw new InvalidOperationException("The input neighbour score needs the training rows: call SetReference first.");
+        using Tensor flat = rows.reshape(rows.shape[0], -1).to_type(ScalarType.Float32);
+        return NeighbourDistances(reference, flat, referenceOffset);
+    }
+
+    // Leave-one-out drops each query's own position (query q is reference row offset + q), not simply the nearest
+    // hit, which for duplicated rows may be another row at distance 0.
+    private double[] NeighbourDistances(Tensor reference, Tensor queries, long? referenceOffset)
+    {
+        int k = Math.Min(Neighbours, (int)reference.shape[0] - (referenceOffset is null ? 0 : 1));
+        if (k < 1)
+        {
+            return new double[queries.shape[0]];
+        }
+
+        if (referenceOffset is not long offset)
+        {
+            return ExactSearch.Search(reference, queries, k).MeanDistances();
+        }
+
+        SearchResults found = ExactSearch.Search(reference, queries, k + 1);
+        return found.WithoutSelf([.. Enumerable.Range(0, found.QueryCount).Select(q => offset + q)], k).MeanDistances();
+    }
+
+    private double[] MemberMean(int count, Func<int, double[]> part)
+    {
+        var sum = new double[count];
+        for (int m = 0; m < Members.Count; m++)
+        {
+            double[] values = part(m);
+            for (int i = 0; i < count; i++)
+            {
+                sum[i] += values[i] / Members.Count;
+            }
+        }
+
+        return sum;
+    }
+
+    private static double[] Standardized(double[] raw, double mean, double deviation) => new ScoreScale(mean, deviation).Apply(raw);
 
     private Tensor Codes(Autoencoder member, Tensor rows) =>
         AnomalyThreshold.ScoreInBatches(member, rows, BatchSize, batch => member.Encode(batch.to_type(ScalarType.Float32)).reshape(batch.shape[0], -1), () => torch.zeros(0, member.Config.CodeShape.Aggregate(1L, (a, b) => a * b)));
-
-    private static void Accumulate(double[] total, double[] raw, double mean, double deviation)
-    {
-        double scale = deviation > 0 ? deviation : 1;
-        for (int i = 0; i < total.Length; i++)
-        {
-            total[i] += (raw[i] - mean) / scale;
-        }
-    }
-
-    private static (double Mean, double Deviation) MeanAndDeviation(double[] values)
-    {
-        if (values.Length == 0)
-        {
-            return (0, 1);
-        }
-
-        double mean = values.Average();
-        double deviation = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
-        return (mean, deviation > 0 ? deviation : 1);
-    }
 
     private void DisposeReferences()
     {
@@ -231,5 +297,10 @@ public sealed class AutoencoderAnomalyScorer
         }
 
         _references.Clear();
+        // The reference rows belong to the caller (a detector folder's baseline rows); only the codes are ours.
+        _referenceRows = null;
     }
+
+    // Each part's raw scores: per member for the autoencoder parts.
+    private sealed record RawScores(double[][]? Reconstruction, double[][]? LatentNeighbours, double[]? InputNeighbours);
 }

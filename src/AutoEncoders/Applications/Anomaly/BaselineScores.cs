@@ -32,8 +32,13 @@ public static class BaselineScores
         return rows.index_select(0, torch.randperm(rows.shape[0], generator: generator).narrow(0, 0, AutoencoderAnomalyScorer.MaxReferenceRows)).contiguous();
     }
 
-    /// <summary>Each baseline's name and its scores for <paramref name="samples"/> (higher is more anomalous).</summary>
-    public static IReadOnlyList<(string Name, double[] Scores)> Compute(Tensor reference, Tensor samples)
+    /// <summary>
+    /// Each baseline's name and its scores for <paramref name="samples"/> (higher is more anomalous). A detector
+    /// whose score already has the input k-NN part over the same <paramref name="reference"/> passes it as
+    /// <paramref name="neighbourDistances"/> (any increasing function of the raw distance ranks the same), which
+    /// spares a second exact search.
+    /// </summary>
+    public static IReadOnlyList<(string Name, double[] Scores)> Compute(Tensor reference, Tensor samples, double[]? neighbourDistances = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(samples);
@@ -62,8 +67,7 @@ public static class BaselineScores
             result.Add(($"PCA, {components} of {width} components (90% of the variance)", error.data<double>().ToArray()));
         }
 
-        SearchResults found = ExactSearch.Search(reference, x, Neighbours);
-        result.Add(($"exact {Neighbours}-NN mean distance to {reference.shape[0]} training rows", [.. found.Distances.Select(d => d.Average(v => (double)v))]));
+        result.Add(($"exact {Neighbours}-NN mean distance to {reference.shape[0]} training rows", neighbourDistances ?? ExactSearch.Search(reference, x, Neighbours).MeanDistances()));
         return result;
     }
 }

@@ -213,8 +213,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
 
         ReferenceCodes = Codes(trainingSeries);
         ReferenceCodes.DetachFromDisposeScope();
-        SearchResults found = ExactSearch.Search(ReferenceCodes, ReferenceCodes, neighbours + 1).WithoutSelf([.. Enumerable.Range(0, (int)count).Select(i => (long)i)], neighbours);
-        double[] distance = [.. found.Distances.Select(d => d.Average(v => (double)v))];
+        double[] distance = ExactSearch.Search(ReferenceCodes, ReferenceCodes, neighbours + 1).WithoutSelf(neighbours).MeanDistances();
         ReconstructionScale = Positive(Evaluation.Percentile.Of(reconstruction, 50));
         NeighbourScale = Positive(Evaluation.Percentile.Of(distance, 50));
         return Combine(reconstruction, distance);
@@ -265,8 +264,7 @@ public sealed class SequenceAnomalyDetector : IDisposable
         double[] reconstruction = ScoreKind == SequenceScore.Neighbours ? [] : ReconstructionScores(series);
         Tensor reference = ReferenceCodes ?? throw new InvalidOperationException("The latent-space score needs the training codes: call UseNeighbours first.");
         using Tensor codes = Codes(series);
-        SearchResults found = ExactSearch.Search(reference, codes, Math.Min(Neighbours, (int)reference.shape[0]));
-        return Combine(reconstruction, [.. found.Distances.Select(d => d.Average(v => (double)v))]);
+        return Combine(reconstruction, ExactSearch.Search(reference, codes, Math.Min(Neighbours, (int)reference.shape[0])).MeanDistances());
     }
 
     /// <summary>

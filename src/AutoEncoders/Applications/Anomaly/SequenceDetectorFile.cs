@@ -90,20 +90,11 @@ public sealed record SequenceDetectorFile
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
-            throw new InvalidDataException($"{directory} is not a sequence detector folder: {FileName} is missing (write one with `ae sequence-anomaly fit`).");
+            throw new InvalidDataException($"{directory} is not a sequence detector folder: {FileName} is missing (write one with `ae detect fit --series` or `--recording`).");
         }
 
-        SequenceDetectorFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize<SequenceDetectorFile>(File.ReadAllText(path), JsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}: {e.Message}", e);
-        }
-
-        if (file is null || file.Format != FormatName)
+        SequenceDetectorFile file = JsonFile.Deserialize<SequenceDetectorFile>(JsonFile.ReadText(path, "sequence detector"), path);
+        if (file.Format != FormatName)
         {
             throw new InvalidDataException($"{path}: expected \"format\": \"{FormatName}\".");
         }

@@ -8,6 +8,15 @@ public sealed record SearchResults(long[][] Indices, float[][] Distances)
     /// <summary>Number of queries.</summary>
     public int QueryCount => Indices.Length;
 
+    /// <summary>Each query's mean distance to its neighbours (0 for a query with none): the k-NN anomaly score.</summary>
+    public double[] MeanDistances() => [.. Distances.Select(d => d.Length == 0 ? 0 : d.Average(v => (double)v))];
+
+    /// <summary>
+    /// <see cref="WithoutSelf(IReadOnlyList{long}, int)"/> for a collection searched against itself, query q being item q (found with
+    /// k + 1 neighbours, so <paramref name="k"/> remain).
+    /// </summary>
+    public SearchResults WithoutSelf(int k) => WithoutSelf([.. Enumerable.Range(0, QueryCount).Select(i => (long)i)], k);
+
     /// <summary>
     /// Drops each query's own position from its neighbours (leave-one-out search with queries taken from the
     /// collection itself) and keeps at most <paramref name="k"/>; when the query is not among its neighbours the

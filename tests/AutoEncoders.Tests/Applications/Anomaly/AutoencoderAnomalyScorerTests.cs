@@ -35,7 +35,32 @@ public sealed class AutoencoderAnomalyScorerTests
     }
 
     [Fact]
-    public void Combined_score_averages_the_standardised_reconstruction_and_neighbour_scores_over_members()
+    public void Input_neighbour_score_is_the_mean_distance_to_the_k_nearest_reference_rows_leaving_out_held_out_rows_own_position()
+    {
+        TorchRuntime.Configure(new RuntimeOptions { Seed = 3 });
+        using Autoencoder model = new DenseAutoencoderConfig { Layers = [2, 4, 1], OutputActivation = Activation.Linear }.Build();
+
+        // Reference rows on a line at 0, 1, 2, 3, 4, the last two also the held-out rows (offset 3).
+        Tensor reference = torch.tensor(new float[] { 0, 0, 1, 0, 2, 0, 3, 0, 4, 0 }).reshape(5, 2);
+        var scorer = new AutoencoderAnomalyScorer([model], AnomalyScoreKind.InputNeighbours, neighbours: 2);
+        scorer.SetReference(reference);
+        Assert.Empty(scorer.ReferenceCodes);
+
+        // A new row at 10: nearest 4 and 3, mean distance 6.5. Held-out row 3 (itself left out): 2 and 4, mean 1.
+        Assert.Equal(6.5, scorer.Score(torch.tensor(new float[] { 10, 0 }).reshape(1, 2))[0], 5);
+        AnomalyScoreParts parts = scorer.ScoreParts(reference.narrow(0, 3, 2), referenceOffset: 3);
+        Assert.Equal([1.0, 1.5], parts.InputNeighbours!.Select(v => Math.Round(v, 5)));
+        Assert.Null(parts.Reconstruction);
+        Assert.Null(parts.LatentNeighbours);
+
+        // Standardised on those held-out rows (mean 1.25, deviation 0.25), the new row scores (6.5 - 1.25) / 0.25.
+        scorer.Standardize(reference.narrow(0, 3, 2), referenceOffset: 3);
+        Assert.Equal(new ScoreScale(1.25, 0.25), scorer.InputStandardization);
+        Assert.Equal(21, scorer.Score(torch.tensor(new float[] { 10, 0 }).reshape(1, 2))[0], 4);
+    }
+
+    [Fact]
+    public void Combined_score_averages_the_standardised_reconstruction_latent_and_input_neighbour_parts()
     {
         TorchRuntime.Configure(new RuntimeOptions { Seed = 5 });
         using Autoencoder a = new DenseAutoencoderConfig { Layers = [5, 2], OutputActivation = Activation.Linear }.Build();
@@ -47,7 +72,11 @@ public sealed class AutoencoderAnomalyScorerTests
         var combined = new AutoencoderAnomalyScorer([a, b]);
         combined.SetReference(train);
         combined.Standardize(heldOut);
-        double[] expected = new double[10];
+        var input = new AutoencoderAnomalyScorer([a], AnomalyScoreKind.InputNeighbours);
+        input.SetReference(train);
+        input.Standardize(heldOut);
+        double[] inputPart = input.Score(rows);
+        double[] expected = [.. inputPart.Select(v => 2 * v / 4)];
         foreach ((Autoencoder member, int m) in new[] { (a, 0), (b, 1) })
         {
             var alone = new AutoencoderAnomalyScorer([member], AnomalyScoreKind.Reconstruction);
@@ -58,7 +87,7 @@ public sealed class AutoencoderAnomalyScorerTests
             double[] r = alone.Score(rows), n = neighbours.Score(rows);
             for (int i = 0; i < 10; i++)
             {
-                expected[i] += (r[i] + n[i]) / 4;
+                expected[i] += (r[i] + n[i]) / 8; // R and L averaged over the two members, then (R + L + 2I) / 4
             }
 
             Assert.Equal(alone.Standardizations[0].ReconstructionMean, combined.Standardizations[m].ReconstructionMean, 9);

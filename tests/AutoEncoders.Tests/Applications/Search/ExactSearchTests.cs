@@ -92,6 +92,17 @@ public sealed class ExactSearchTests
         Assert.Equal(0.75, RetrievalPrecision.AtK(others, labels, [7, 7], 2), 12);
     }
 
+    [Fact]
+    public void Mean_distances_average_each_querys_neighbours_and_a_self_search_drops_the_querys_own_position_even_behind_a_tie()
+    {
+        // Query 0's own row (position 0) is found second, behind its duplicate at position 2: the duplicate stays.
+        var self = new SearchResults([[2, 0, 1], [1, 2, 0]], [[0, 0, 3], [0, 1, 4]]);
+        SearchResults others = self.WithoutSelf(2);
+        Assert.Equal([[2L, 1], [2L, 0]], others.Indices);
+        Assert.Equal([1.5, 2.5], others.MeanDistances());
+        Assert.Equal([0.0], new SearchResults([[]], [[]]).MeanDistances());
+    }
+
     private static double Reference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, DistanceMetric metric)
     {
         double dot = 0, aa = 0, bb = 0, squared = 0;
