@@ -310,5 +310,4 @@ internal static class TrainCommand
 
     private static Recipe AddCodeNoise(Recipe recipe, double? codeNoise) =>
         codeNoise is double s ? recipe.WithCodeNoise(s, "--code-noise") : recipe;
-    }
 }
