@@ -99,6 +99,7 @@ internal static class TrainingCheckpoint
 
             TrainerState state = header.State;
             state.ShuffleState = TensorExtensionMethods.Load(reader);
+            CheckGeneratorState(state.ShuffleState, noise, "the shuffle generator");
             Restore(reader, noise);
             Restore(reader, torch.Generator.Default);
             foreach (string name in header.Generators)
@@ -199,7 +200,19 @@ internal static class TrainingCheckpoint
     private static void Restore(BinaryReader reader, Generator generator)
     {
         using Tensor state = TensorExtensionMethods.Load(reader);
+        CheckGeneratorState(state, generator, "a random generator");
         generator.set_state(state);
+    }
+
+    // libtorch aborts the process (not a catchable error) when set_state gets a state of another size, so a corrupt
+    // checkpoint's generator state is measured against a live one first. Every CPU generator's state has one size.
+    private static void CheckGeneratorState(Tensor state, Generator like, string what)
+    {
+        using Tensor expected = like.get_state();
+        if (state.dtype != expected.dtype || state.numel() != expected.numel())
+        {
+            throw new InvalidDataException($"the state of {what} holds {state.numel()} values of {state.dtype}; expected {expected.numel()} of {expected.dtype}");
+        }
     }
 
     // The configurations are indented JSON; an error message is one line.

@@ -14,7 +14,7 @@ namespace AutoEncoders.Interop.Onnx;
 /// with) as <c>detector.onnx</c>: input "input" [batch, features], raw un-normalised rows; outputs "score" [batch],
 /// the score <see cref="AutoencoderAnomalyScorer.Score"/> gives, and "feature_error" [batch, features], the
 /// per-feature squared reconstruction errors averaged over the members. The normalisation, every member, its
-/// standardisation and, for the latent neighbour score, its training codes are inside the graph.
+/// standardisation and, for the neighbour scores, the training codes and rows are inside the graph.
 /// </summary>
 public static class OnnxDetectorExporter
 {
@@ -30,8 +30,9 @@ public static class OnnxDetectorExporter
     public static byte[] Build(AutoencoderAnomalyScorer scorer, ColumnNormalizer? normalizer, double threshold, string normalisation = OnnxExporter.NoNormalisation)
     {
         ArgumentNullException.ThrowIfNull(scorer);
-        bool reconstruction = scorer.ScoreKind != AnomalyScoreKind.LatentNeighbours;
-        bool neighbours = scorer.ScoreKind != AnomalyScoreKind.Reconstruction;
+        bool reconstruction = scorer.UsesReconstruction;
+        bool neighbours = scorer.UsesLatentNeighbours;
+        bool inputNeighbours = scorer.UsesInputNeighbours;
         if (reconstruction && scorer.Members.FirstOrDefault(m => m is VariationalModel) is Autoencoder variational)
         {
             throw new NotSupportedException(
@@ -41,6 +42,11 @@ public static class OnnxDetectorExporter
         if (neighbours && scorer.ReferenceCodes.Count != scorer.Members.Count)
         {
             throw new InvalidOperationException("ONNX export: the detector's latent neighbour score needs each member's training codes; the scorer has none.");
+        }
+
+        if (inputNeighbours && scorer.ReferenceRows is null)
+        {
+            throw new InvalidOperationException("ONNX export: the detector's input neighbour score needs its training rows; the scorer has none.");
         }
 
         long width = scorer.Members[0].Config.InputShape.Aggregate(1L, (a, b) => a * b);
@@ -61,7 +67,8 @@ public static class OnnxDetectorExporter
                 x = graph.Node("Div", [graph.Node("Sub", [x, graph.Floats("normaliser.offset", offsets, width)]), graph.Floats("normaliser.scale", scales, width)]);
             }
 
-            var parts = new List<string>();
+            var reconstructionParts = new List<string>();
+            var latentParts = new List<string>();
             string? errors = null;
             for (int m = 0; m < scorer.Members.Count; m++)
             {
@@ -75,20 +82,41 @@ public static class OnnxDetectorExporter
                 errors = errors is null ? squared : graph.Node("Add", [errors, squared]);
                 if (reconstruction)
                 {
-                    parts.Add(Standardise(graph, graph.Node("ReduceMean", [squared], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0)), s.ReconstructionMean, s.ReconstructionDeviation, "reconstruction"));
+                    reconstructionParts.Add(Standardise(graph, graph.Node("ReduceMean", [squared], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0)), s.ReconstructionMean, s.ReconstructionDeviation, "reconstruction"));
                 }
 
                 if (neighbours)
                 {
                     string distance = NeighbourDistance(graph, code, scorer.ReferenceCodes[m], scorer.Neighbours, "codes");
-                    parts.Add(Standardise(graph, distance, s.NeighbourMean, s.NeighbourDeviation, "neighbours"));
+                    latentParts.Add(Standardise(graph, distance, s.NeighbourMean, s.NeighbourDeviation, "neighbours"));
                 }
             }
 
             graph.WeightPrefix = string.Empty;
 
-            string total = parts.Count == 1 ? parts[0] : graph.Node("Sum", parts);
-            graph.Output("score", graph.Node("Div", [total, graph.Floats("parts", [parts.Count])]), []);
+            // As AutoencoderAnomalyScorer combines them: each autoencoder part averaged over the members, then the
+            // weighted mean of the parts present (R and L weigh 1, the input part InputNeighbourWeight).
+            var weighted = new List<(string Part, double Weight)>();
+            if (reconstructionParts.Count > 0)
+            {
+                weighted.Add((MemberMean(graph, reconstructionParts, "reconstruction"), 1));
+            }
+
+            if (latentParts.Count > 0)
+            {
+                weighted.Add((MemberMean(graph, latentParts, "neighbours"), 1));
+            }
+
+            if (inputNeighbours)
+            {
+                string distance = NeighbourDistance(graph, x, scorer.ReferenceRows!, scorer.Neighbours, "rows");
+                ScoreScale scale = scorer.InputStandardization;
+                weighted.Add((Standardise(graph, distance, scale.Mean, scale.Deviation, "input_neighbours"), AutoencoderAnomalyScorer.InputNeighbourWeight));
+            }
+
+            string[] terms = [.. weighted.Select((p, i) => p.Weight == 1 ? p.Part : graph.Node("Mul", [p.Part, graph.Floats($"weight{i}", [(float)p.Weight])]))];
+            string total = terms.Length == 1 ? terms[0] : graph.Node("Sum", terms);
+            graph.Output("score", graph.Node("Div", [total, graph.Floats("weights", [(float)weighted.Sum(p => p.Weight)])]), []);
             graph.Output("feature_error", graph.Node("Div", [errors!, graph.Floats("members", [scorer.Members.Count])]), [width]);
             return graph.ToModel("detector", Metadata(scorer, threshold, normalisation, normalizer));
         }
@@ -140,10 +168,13 @@ public static class OnnxDetectorExporter
         _ => throw new NotSupportedException($"ONNX export: normaliser kind '{normalizer.Kind}' has no ONNX form."),
     };
 
+    private static string MemberMean(OnnxGraphBuilder graph, List<string> perMember, string key) =>
+        perMember.Count == 1 ? perMember[0] : graph.Node("Div", [graph.Node("Sum", perMember), graph.Floats($"{key}.members", [perMember.Count])]);
+
     private static string Standardise(OnnxGraphBuilder graph, string raw, double mean, double deviation, string key) =>
         graph.Node("Div", [graph.Node("Sub", [raw, graph.Floats($"{key}.mean", [(float)mean])]), graph.Floats($"{key}.deviation", [(float)(deviation > 0 ? deviation : 1)])]);
 
-    // Mean Euclidean distance to the k nearest reference codes: candidates from |c|^2 - 2 c.r + |r|^2 (one matrix
+    // Mean Euclidean distance to the k nearest reference codes (or rows): candidates from |c|^2 - 2 c.r + |r|^2 (one matrix
     // product), then the exact distances of the k chosen, as ExactSearch computes them.
     private static string NeighbourDistance(OnnxGraphBuilder graph, string code, Tensor references, int k, string key)
     {
@@ -171,6 +202,7 @@ public static class OnnxDetectorExporter
         {
             AnomalyScoreKind.Reconstruction => "reconstruction",
             AnomalyScoreKind.LatentNeighbours => "latent-knn",
+            AnomalyScoreKind.InputNeighbours => "input-knn",
             _ => "combined",
         };
         metadata.Add(new("ae.detector", string.Create(CultureInfo.InvariantCulture, $"{{\"members\":{scorer.Members.Count},\"score\":\"{score}\",\"neighbours\":{scorer.Neighbours}}}")));
