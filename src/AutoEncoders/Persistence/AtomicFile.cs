@@ -57,9 +57,9 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full)!;
         string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        CreateFolder(directory, $"cannot write {Path.GetFileName(full)} there");
         try
         {
-            Directory.CreateDirectory(directory);
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 write(stream);
@@ -72,10 +72,37 @@ public static class AtomicFile
         {
             throw NotWritable(directory, $"cannot write {Path.GetFileName(full)} there", e);
         }
+        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException && !File.Exists(temporary))
+        {
+            // The folder exists but takes no new files (/proc, /sys): the temporary could not even be created.
+            throw new IOException($"{directory}: cannot write {Path.GetFileName(full)} there: this folder takes no new files; choose a folder you can write to (-o/--out).", e);
+        }
         catch
         {
             File.Delete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="folder"/> (and its parents) where missing; a path that cannot be a folder here (a part
+    /// of it is a file, or a file system that takes no new entries) or may not be written is reported as one
+    /// <see cref="IOException"/> naming the folder and <paramref name="what"/> failed.
+    /// </summary>
+    public static void CreateFolder(string folder, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw NotWritable(Path.GetFullPath(folder), what, e);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{Path.GetFullPath(folder)}: {what}: cannot create this folder ({e.Message.TrimEnd('.')}); choose a folder you can write to (-o/--out).", e);
         }
     }
 

@@ -77,6 +77,10 @@ public sealed class RunDirectory
         {
             throw AtomicFile.NotWritable(System.IO.Path.GetFullPath(root), "cannot create the run folder there", e);
         }
+        catch (IOException e)
+        {
+            throw new IOException($"{System.IO.Path.GetFullPath(root)}: cannot create the run folder there ({e.Message.TrimEnd('.')}); choose a folder you can write to (--out).", e);
+        }
 
         return new RunDirectory(path);
     }

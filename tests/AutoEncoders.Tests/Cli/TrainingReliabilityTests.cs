@@ -210,6 +210,29 @@ public sealed class TrainingReliabilityTests
     }
 
     [Fact]
+    public void An_output_path_through_a_file_is_named_in_one_line_for_train_export_and_weights()
+    {
+        using var directory = new TempDirectory();
+        string file = directory.Write("plain.txt", "not a folder");
+        string recipe = TinyRecipe(directory, "through-file", """{ "learningRate": 0.01 }""", epochs: 1, trainLimit: 40);
+
+        CliRun train = CliRun.Of("train", "--recipe", recipe, "--out", Path.Combine(file, "runs"), "--threads", "1");
+        Assert.Equal(1, train.ExitCode);
+        Assert.StartsWith($"error: {Path.Combine(file, "runs")}: cannot create the run folder there (", SingleErrorLine(train), StringComparison.Ordinal);
+
+        CliRun trained = CliRun.Of("train", "--recipe", recipe, "--out", directory.File("runs"), "--threads", "1", "--progress", "silent");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        string run = Directory.GetDirectories(directory.File("runs")).Single();
+        CliRun export = CliRun.Of("export", run, "-o", Path.Combine(file, "onnx"));
+        Assert.Equal(1, export.ExitCode);
+        Assert.StartsWith($"error: {Path.Combine(file, "onnx")}: cannot write the .onnx files there: cannot create this folder (", SingleErrorLine(export), StringComparison.Ordinal);
+        CliRun weights = CliRun.Of("weights", "export", run, "-o", Path.Combine(file, "model.safetensors"));
+        Assert.Equal(1, weights.ExitCode);
+        Assert.StartsWith($"error: {file}: cannot write model.safetensors there: cannot create this folder (", SingleErrorLine(weights), StringComparison.Ordinal);
+        Assert.Equal(["plain.txt", "runs", "through-file.json"], Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Temporary_files_of_killed_checkpoint_writes_are_removed_when_the_run_resumes_and_a_held_run_is_refused()
     {
         using var directory = new TempDirectory();

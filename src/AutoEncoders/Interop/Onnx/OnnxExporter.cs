@@ -121,7 +121,7 @@ public static class OnnxExporter
             throw new ArgumentException($"{directory}: exists and is a file; -o/--out names the folder to write the .onnx files into.");
         }
 
-        Directory.CreateDirectory(directory);
+        AtomicFile.CreateFolder(directory, "cannot write the .onnx files there");
         var paths = new List<string>();
         foreach ((string file, byte[] bytes) in files)
         {
