@@ -68,12 +68,11 @@ internal sealed record DetectorFile
 
         try
         {
-            return JsonSerializer.Deserialize<DetectorFile>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{path}: expected a detector object, found null.");
+            return JsonFile.Deserialize<DetectorFile>(JsonFile.ReadText(path, "detector"), path, Json);
         }
-        catch (JsonException e)
+        catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: not a detector file ({e.Message}); refit with `ae detect fit`.", e);
+            throw new InvalidDataException($"{e.Message.TrimEnd('.')}; refit with `ae detect fit`.", e.InnerException);
         }
     }
 }

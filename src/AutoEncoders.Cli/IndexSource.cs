@@ -32,7 +32,7 @@ internal sealed record IndexSource(string Representation, string? Model = null, 
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: source text: expected the JSON `ae index build` writes; {e.Message.ReplaceLineEndings(" ").TrimEnd('.')} (rebuild the index).", e);
+            throw JsonFile.Failure($"{path}: source text", e, "rebuild the index with `ae index build`.");
         }
     }
 

@@ -66,7 +66,7 @@ internal static class IndexCommand
             long[]? labels = dataset.Labels?.cpu().data<long>().ToArray();
             string[] ids = IndexSource.Ids(parse.GetValue(data.Dataset), parse.GetValue(data.Split), parse.GetValue(data.Images), dataset.Count);
             using var index = new CodeIndex(codes, labels, ids, source.ToJson());
-            index.Save(path);
+            index.SaveExclusive(path);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {index.Count} {kind} vectors of {index.Dimensions} values{(labels is null ? "" : " with labels")} to {path} ({watch.Elapsed.TotalSeconds:F1} s)"));
             return 0;
         });

@@ -112,7 +112,8 @@ public abstract class ColumnNormalizer
         }
         catch (JsonException e)
         {
-            throw new DataFormatException(source, $"line {(e.LineNumber ?? 0) + 1}", $"expected JSON, found invalid text ({e.Message}).", e);
+            (string where, string what) = Persistence.JsonFile.Describe(e);
+            throw new DataFormatException(source, where, $"expected JSON, found invalid text: {what}", e);
         }
 
         using (document)

@@ -43,20 +43,22 @@ public static partial class JsonFile
     /// <summary>Deserialises <paramref name="json"/> with <see cref="JsonDefaults.Options"/>; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">The text is not JSON, does not fit <typeparamref name="T"/>, or is null.</exception>
     public static T Deserialize<T>(string json, string source)
+        where T : class => Deserialize<T>(json, source, JsonDefaults.Options);
+
+    /// <summary>Deserialises <paramref name="json"/> with <paramref name="options"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The text is not JSON, does not fit <typeparamref name="T"/>, or is null.</exception>
+    public static T Deserialize<T>(string json, string source, JsonSerializerOptions options)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonSerializer.Deserialize<T>(json, JsonDefaults.Options)
+            return JsonSerializer.Deserialize<T>(json, options)
                 ?? throw new InvalidDataException($"{source}: line 1: expected a JSON object, found null.");
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line
-                ? e.Path is { Length: > 1 } p ? $"line {line + 1}, field {p}" : $"line {line + 1}"
-                : e.Path is { Length: > 0 } q ? $"field {q}" : "document";
-            throw new InvalidDataException($"{source}: {where}: {WithoutPosition(e.Message)}", e);
+            throw Failure(source, e);
         }
         catch (NotSupportedException e)
         {
@@ -66,6 +68,29 @@ public static partial class JsonFile
             string where = path.Success ? $"field {path.Groups[1].Value}" : "document";
             throw new InvalidDataException($"{source}: {where}: expected a \"kind\" (\"type\" for a convolutional layer) first in this section, naming what it is; found none.", e);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="e"/> as one line `SOURCE: WHERE: WHAT` (<see cref="Describe"/>); <paramref name="hint"/>, when
+    /// given, ends the message.
+    /// </summary>
+    public static InvalidDataException Failure(string source, JsonException e, string? hint = null)
+    {
+        (string where, string what) = Describe(e);
+        return new InvalidDataException(hint is null ? $"{source}: {where}: {what}" : $"{source}: {where}: {what.TrimEnd('.')}; {hint}", e);
+    }
+
+    /// <summary>
+    /// Where <paramref name="e"/> happened ("line 3, field $.kind") and what was expected there, in the file's terms
+    /// rather than .NET's (no type names, no "BytePositionInLine").
+    /// </summary>
+    public static (string Where, string What) Describe(JsonException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string where = e.LineNumber is long line
+            ? e.Path is { Length: > 1 } p ? $"line {line + 1}, field {p}" : $"line {line + 1}"
+            : e.Path is { Length: > 0 } q ? $"field {q}" : "document";
+        return (where, WithoutPosition(e.Message).TrimEnd());
     }
 
     /// <summary>

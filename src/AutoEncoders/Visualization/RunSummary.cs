@@ -94,7 +94,7 @@ public sealed class RunSummary
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}: not valid JSON ({e.Message}).", e);
+            throw JsonFile.Failure(path, e);
         }
     }
 
@@ -106,7 +106,7 @@ public sealed class RunSummary
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{Path.Combine(directory, "history.json")}: line {e.LineNumber + 1}: {e.Message}", e);
+            throw JsonFile.Failure(Path.Combine(directory, "history.json"), e);
         }
     }
 }

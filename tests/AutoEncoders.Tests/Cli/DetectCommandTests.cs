@@ -11,6 +11,20 @@ public sealed class DetectCommandTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public void A_damaged_detector_file_is_named_with_the_line_and_field_at_fault_in_the_files_terms()
+    {
+        string folder = _temp.File("damaged");
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, "detector.json");
+        File.WriteAllText(file, "{\n  \"kind\": 5,\n");
+
+        CliRun score = CliRun.Of("detect", "score", folder, "--table", _temp.Write("rows.csv", "a,b\n1,2\n"));
+
+        Assert.Equal(1, score.ExitCode);
+        Assert.Equal($"error: {file}: line 2, field $.kind: expected a string; found a value of another kind; refit with `ae detect fit`.", score.Error.Trim());
+    }
+
+    [Fact]
     public void Fits_on_a_mixed_scale_table_ranks_planted_anomalies_first_and_refuses_unknown_or_missing_columns()
     {
         string train = _temp.Write("train.csv", Table(new Random(1), normal: 600, anomalies: 30));

@@ -111,6 +111,18 @@ public sealed class CodeIndex : IDisposable
         return new CodeIndex(all, Labels is null ? null : [.. Labels, .. labels!], Ids is null ? null : [.. Ids, .. ids!], Source);
     }
 
+    /// <summary>
+    /// Replaces the index at <paramref name="path"/> under the writers' lock (<see cref="LockPath"/>), waiting up to
+    /// <paramref name="lockWait"/> (default <see cref="DefaultLockWait"/>): an append running at the same moment then
+    /// lands before the new file or is applied to it, never silently lost to the rename.
+    /// </summary>
+    public void SaveExclusive(string path, TimeSpan? lockWait = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using ExclusiveFileLock writer = ExclusiveFileLock.Acquire(LockPath(path), $"the index {path}", lockWait ?? DefaultLockWait);
+        Save(path);
+    }
+
     /// <summary>Writes the index to <paramref name="path"/> atomically.</summary>
     public void Save(string path)
     {

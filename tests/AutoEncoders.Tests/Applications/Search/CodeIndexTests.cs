@@ -1,5 +1,6 @@
 using AutoEncoders.Applications.Search;
 using AutoEncoders.Data;
+using AutoEncoders.Persistence;
 using AutoEncoders.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,6 +12,24 @@ public sealed class CodeIndexTests : IDisposable
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_rebuild_waits_for_the_writers_lock_and_says_who_holds_it_when_it_cannot()
+    {
+        TorchRuntime.EnsureLoaded();
+        string path = _temp.File("locked.aeidx");
+        using var index = new CodeIndex(torch.ones(5, 3));
+        using (ExclusiveFileLock held = ExclusiveFileLock.Acquire(CodeIndex.LockPath(path), "the test's hold", TimeSpan.Zero))
+        {
+            IOException refused = Assert.Throws<IOException>(() => index.SaveExclusive(path, TimeSpan.FromMilliseconds(200)));
+            Assert.Contains($"the index {path} is in use", refused.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(path), "nothing may be written while another writer holds the index");
+        }
+
+        index.SaveExclusive(path, TimeSpan.Zero);
+        using CodeIndex loaded = CodeIndex.Load(path);
+        Assert.Equal(5, loaded.Count);
+    }
 
     [Fact]
     public void Save_load_append_and_rebuild_round_trip_codes_labels_ids_and_source()
