@@ -7,11 +7,12 @@ namespace AutoEncoders.Cli.Commands;
 /// The options `ae detect fit` adds for series: the input (--series, or --recording with --window and --stride)
 /// and what only a sequence detector has (channels, time column, step-error aggregation, residual smoothing, input
 /// noise, patience, neighbours). The options shared with tables (--kind, --score, --layers, --epochs, --batch-size,
-/// --lr, --normal-class, --label-column, the thresholds) are read by the command itself.
+/// --lr, --normal-class, --label-column, the thresholds) are read by the command itself. `ae sequence-anomaly fit`
+/// uses the same options with its older name for the series input, --train.
 /// </summary>
-internal sealed class SequenceFitOptions
+internal sealed class SequenceFitOptions(string seriesOption = "--series")
 {
-    private readonly Option<string?> _series = new("--series") { Description = "Series to learn from, one per row, class label first (UCR archive layout); fits a sequence detector." };
+    private readonly Option<string?> _series = new(seriesOption) { Description = "Series to learn from, one per row, class label first (UCR archive layout); fits a sequence detector." };
     private readonly Option<string?> _recording = new("--recording") { Description = "One long recording, a CSV with a header and one column per channel, cut into sliding windows (--window, --stride); fits a sequence detector." };
     private readonly Option<int?> _channels = new("--channels") { Description = "Series: variables per time step (a row holds each channel's T values in turn; default 1)." };
     private readonly Option<int?> _window = new("--window") { Description = "Recording: steps per window (required with --recording)." };
@@ -52,7 +53,7 @@ internal sealed class SequenceFitOptions
 
     /// <summary>The input, with the recording's label column (the command's --label-column).</summary>
     public SequenceInput Input(ParseResult parse, string? labelColumn) =>
-        new("--series", parse.GetValue(_series), parse.GetValue(_recording), parse.GetValue(_channels) ?? 1, parse.GetValue(_window), parse.GetValue(_stride), parse.GetValue(_timeColumn), labelColumn);
+        new(_series.Name, parse.GetValue(_series), parse.GetValue(_recording), parse.GetValue(_channels) ?? 1, parse.GetValue(_window), parse.GetValue(_stride), parse.GetValue(_timeColumn), labelColumn);
 
     /// <summary><paramref name="options"/> with the series-only options given.</summary>
     public SequenceDetectorOptions Apply(ParseResult parse, SequenceDetectorOptions options) => options with
