@@ -19,7 +19,7 @@ internal static class FiltersCommand
         var count = new Option<int>("--count", "-n") { Description = "Filters (first-layer units 0..N-1) drawn per model.", DefaultValueFactory = _ => 100 };
         var columns = new Option<int>("--columns") { Description = "Filters per row.", DefaultValueFactory = _ => 10 };
         var imageShape = new Option<string?>("--image-shape") { Description = "Shape of one sample as C,H,W (e.g. 1,28,28) when it cannot be inferred." };
-        var command = new Command("filters", "Draw the first-layer filters of a model as images, or of several models side by side (e.g. a plain and a denoising autoencoder of the same size); writes a PNG.")
+        var command = new Command("filters", "Draw the first-layer filters of a model as images, or of several models side by side (a plain and a denoising autoencoder of the same size, say); writes a PNG.")
         {
             models, output, labels, count, columns, imageShape,
         };

@@ -11,7 +11,7 @@ internal sealed class OptimizerFlags
 {
     public Option<OptimizerKind?> Kind { get; } = EnumOption.Create<OptimizerKind>("--optimizer", "Optimiser (default adam).");
 
-    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Momentum of sgd and rmsprop (default 0)." };
+    public Option<double?> Momentum { get; } = new("--momentum") { Description = "Momentum of sgd and rms_prop (default 0)." };
 
     public void AddTo(Command command)
     {
@@ -32,7 +32,7 @@ internal sealed class OptimizerFlags
         };
         if (result.Momentum > 0 && result.Kind is not (OptimizerKind.Sgd or OptimizerKind.RmsProp))
         {
-            throw new ArgumentException($"--momentum: {EnumOption.Spell(result.Kind)} has no momentum; use it with --optimizer sgd or rmsprop.");
+            throw new ArgumentException($"--momentum: {EnumOption.Spell(result.Kind)} has no momentum; use it with --optimizer sgd or rms_prop.");
         }
 
         result.Validate();

@@ -54,7 +54,7 @@ public sealed partial class ValidationSplitFinetuneTests
     [Theory]
     [InlineData("--layers", "784", "--layers: sets the from-scratch network's sizes; use it with --scratch")]
     [InlineData("--patience", "3", "--patience: early stopping watches the validation split; give --validation-split too.")]
-    [InlineData("--momentum", "0.9", "--momentum: adam has no momentum; use it with --optimizer sgd or rmsprop.")]
+    [InlineData("--momentum", "0.9", "--momentum: adam has no momentum; use it with --optimizer sgd or rms_prop.")]
     public void Finetune_refuses_flags_that_cannot_apply_in_one_line(string flag, string value, string message)
     {
         using var dir = new TempDirectory();
