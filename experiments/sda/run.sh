@@ -108,11 +108,11 @@ for data in $DATASETS; do
   done
   "$PY" experiments/sda/summarize.py --runs "$HERE/runs" --out "$HERE"
   for seed in $DEEP_SEEDS; do
-    finetune "$data-scratch-s$seed" "$MODELS/$data-n0-s1" "$seed" "$lr" "$FT_EPOCHS" --scratch
     for n in $noise 0; do
       [ "$SEED_PRETRAIN" = own ] && pretrain "$data" "$n" "$seed"
       finetune "$data-pre-n$n-lr$lr-s$seed" "$(stack "$data" "$n" "$seed")" "$seed" "$lr" "$FT_EPOCHS"
     done
+    finetune "$data-scratch-s$seed" "$MODELS/$data-n0-s1" "$seed" "$lr" "$FT_EPOCHS" --scratch
     "$PY" experiments/sda/summarize.py --runs "$HERE/runs" --out "$HERE"
   done
 done

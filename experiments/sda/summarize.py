@@ -38,12 +38,19 @@ def choose(rows, data, key):
     return best[key]
 
 
-def row_name(r, chosen):
+def row_name(r, chosen, rows):
     if "kind" in r:
         return "softmax regression on pixels" if r["kind"] == "logistic" else "same network, random initialisation"
+    lr, noise = chosen.get(r["data"], ("", ""))
     if r["noise"] == "0":
-        return "SAA-3 (no noise)" if r["lr"] == chosen.get(r["data"], ("", ""))[0] else None
-    if chosen.get(r["data"]) == (r["lr"], r["noise"]):
+        # SAA-3 at the chosen fine-tuning; if the search ended on a setting SAA-3 was never fine-tuned with, the
+        # SAA-3 runs that exist, labelled with their own fine-tuning.
+        if r["lr"] == lr:
+            return "SAA-3 (no noise)"
+        if not any(o["data"] == r["data"] and o.get("noise") == "0" and o["lr"] == lr for o in rows):
+            return f"SAA-3 (no noise; fine-tuned with {describe(r['lr'])})"
+        return None
+    if (r["lr"], r["noise"]) == (lr, noise):
         return f"SdA-3 (masking {float(r['noise']):.0%})"
     return None
 
@@ -73,7 +80,7 @@ def write(rows, folder, out):
         w = csv.writer(f)
         w.writerow(fields)
         for r in rows:
-            w.writerow([r["tag"], r["data"], row_name(r, chosen) or "search", r.get("noise", ""), r["lr"], r["seed"], r["validation_error"], r["test_error"], r["epochs_run"], r["seconds"], r["machine"]])
+            w.writerow([r["tag"], r["data"], row_name(r, chosen, rows) or "search", r.get("noise", ""), r["lr"], r["seed"], r["validation_error"], r["test_error"], r["epochs_run"], r["seconds"], r["machine"]])
     pre = {}
     ptimes = os.path.join(folder, "pretrain-times.csv")
     if os.path.exists(ptimes):
@@ -93,7 +100,7 @@ def write(rows, folder, out):
                   "| row | seeds | validation error % | test error % | test error per seed % | epochs (early stopping) | fine-tuning s |", "|---|---|---|---|---|---|---|"]
         groups = {}
         for r in rows:
-            if r["data"] == data and (name := row_name(r, chosen)):
+            if r["data"] == data and (name := row_name(r, chosen, rows)):
                 groups.setdefault(name, []).append(r)
         for name, group in groups.items():
             group.sort(key=lambda r: int(r["seed"]))
