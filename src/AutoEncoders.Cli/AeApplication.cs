@@ -37,6 +37,7 @@ public static class AeApplication
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(FiltersCommand.Create());
         root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(DetectCommand.Create());

@@ -13,7 +13,10 @@ namespace AutoEncoders.Cli.Commands;
 
 /// <summary>
 /// `ae finetune MODEL_DIR --labels N [--freeze K]`: a softmax head on the pretrained encoder, trained with N
-/// labels; optionally the same network from scratch next to it; test accuracy and a confusion matrix.
+/// labels; optionally the same network from scratch next to it; test accuracy and a confusion matrix. With
+/// --validation-split the labels come from the rest of the training data and the split set aside is watched every
+/// epoch (early stopping with --patience, keeping the best epoch's weights), as the stacked denoising
+/// autoencoder papers fine-tune (Vincent et al., 2008).
 /// </summary>
 internal static class FinetuneCommand
 {
@@ -25,7 +28,11 @@ internal static class FinetuneCommand
         var freeze = new Option<int>("--freeze") { Description = "Freeze the K lowest encoder layers (0 fine-tunes all).", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the labelled samples.", DefaultValueFactory = _ => 30 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var learningRate = new Option<double>("--lr") { Description = "Learning rate (of Adam unless --optimizer says otherwise).", DefaultValueFactory = _ => 1e-3 };
+        var optimizer = new OptimizerFlags();
+        var validation = new HeldOutValidation();
+        var patience = new Option<int?>("--patience") { Description = "Stop when the validation split's cross-entropy has not improved for this many epochs and keep the best epoch's weights (needs --validation-split)." };
+        var scratchLayers = new Option<string?>("--layers") { Description = "With --scratch: the from-scratch network's sizes instead of the model's, input size first (e.g. 784 alone: softmax regression on the inputs)." };
         var baseline = new Option<bool>("--baseline") { Description = "Also train the same architecture from scratch (same labels, epochs, rate, seed) and compare." };
         var scratchOnly = new Option<bool>("--scratch") { Description = "Train only the from-scratch network (the model directory gives just the architecture)." };
         var results = new Option<string?>("--results") { Description = "Append one CSV row per trained network (arm, labels, freeze, epochs, lr, test accuracy and error) to this file." };
@@ -34,8 +41,10 @@ internal static class FinetuneCommand
 
         var command = new Command("finetune", "Put a softmax head on a pretrained encoder and train it on N labels (optionally freezing lower layers; optionally next to a from-scratch baseline); prints test accuracy and a confusion matrix.")
         {
-            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet, tensorBoard,
+            model, labelled.Labels, labelled.LabelSeed, freeze, epochs, batchSize, learningRate, baseline, scratchOnly, labelled.Dataset, labelled.TrainLimit, results, quiet, tensorBoard, patience, scratchLayers,
         };
+        optimizer.AddTo(command);
+        validation.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -55,15 +64,39 @@ internal static class FinetuneCommand
                 throw new ArgumentException($"{directory}: {e.Message}", e);
             }
 
-            using LabelledSplits data = labelled.Load(parse, directory, common, stdout);
-            stdout.WriteLine($"labelled {data.Labelled.Count} of {data.Labelled.Name} ({string.Join(" ", data.Labelled.LabelCounts().Select(p => $"{p.Key}:{p.Value}"))}), test {data.Test.Count}");
+            if (parse.GetValue(scratchLayers) is string sizes)
+            {
+                if (!parse.GetValue(scratchOnly))
+                {
+                    throw new ArgumentException("--layers: sets the from-scratch network's sizes; use it with --scratch (a pretrained encoder has the model's sizes).");
+                }
+
+                int[] layers = PretrainCommand.ParseLayers(sizes);
+                config = config with { Layers = layers, Activation = config.EncoderActivation(0), Activations = null };
+            }
+
+            int? stopAfter = parse.GetValue(patience);
+            if (stopAfter is int p && (p < 1 || parse.GetValue(validation.Fraction) is null))
+            {
+                throw new ArgumentException(p < 1 ? $"--patience: must be at least 1 epoch; found {p}." : "--patience: early stopping watches the validation split; give --validation-split too.");
+            }
+
+            OptimizerOptions optimizerOptions = optimizer.Apply(parse, new OptimizerOptions { LearningRate = parse.GetValue(learningRate) });
+            using LabelledSplits data = labelled.Load(parse, directory, common, stdout, validation.Read(parse));
+            stdout.WriteLine($"labelled {data.Labelled.Count} of {data.Labelled.Name} ({string.Join(" ", data.Labelled.LabelCounts().Select(p => $"{p.Key}:{p.Value}"))}), {(data.Validation is null ? string.Empty : $"validation {data.Validation.Count} (set aside, seed {parse.GetValue(validation.Seed)}), ")}test {data.Test.Count}");
+            if (config.Layers[0] != data.Labelled.SampleSize)
+            {
+                throw new ArgumentException($"--layers: the input size {config.Layers[0]} does not match the data's {data.Labelled.SampleSize} values per sample.");
+            }
+
             var options = new ClassifierTrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = seed,
                 FreezeLayers = parse.GetValue(freeze),
-                Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
+                Optimizer = optimizerOptions,
+                EarlyStopping = stopAfter is int wait ? new EarlyStoppingOptions { Patience = wait, RestoreBestWeights = true } : null,
                 Log = parse.GetValue(quiet) ? null : line => stdout.WriteLine($"  {line}"),
             };
             config = config with { Classes = data.Classes };
@@ -90,21 +123,33 @@ internal static class FinetuneCommand
                 }
 
                 var armOptions = pretrained ? options : options with { FreezeLayers = 0 };
-                stdout.WriteLine($"{arm}: {string.Join("-", config.Layers)}-{config.Classes}, {(armOptions.FreezeLayers > 0 ? $"lowest {armOptions.FreezeLayers} layers frozen, " : string.Empty)}{armOptions.Epochs} epochs, batch {armOptions.BatchSize}, Adam lr {armOptions.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}");
+                stdout.WriteLine($"{arm}: {string.Join("-", config.Layers)}-{config.Classes}, {(armOptions.FreezeLayers > 0 ? $"lowest {armOptions.FreezeLayers} layers frozen, " : string.Empty)}{(armOptions.EarlyStopping is null ? string.Empty : "at most ")}{armOptions.Epochs} epochs, batch {armOptions.BatchSize}, {Describe(armOptions.Optimizer)}");
                 using var trainer = new ClassifierTrainer(classifier, armOptions);
                 if (parse.GetValue(tensorBoard) is string events)
                 {
                     trainer.Trainer.Callbacks.Add(new TensorBoardLogger(Path.Combine(events, arm)));
                 }
 
-                trainer.Fit(data.Labelled);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                TrainingHistory history = trainer.Fit(data.Labelled, data.Validation);
+                var outcome = new FinetuneOutcome(history.Epochs.Count, clock.Elapsed.TotalSeconds, data.Validation is null ? null : trainer.Evaluate(data.Validation).Confusion.Error);
+                if (history.StopReason is string reason)
+                {
+                    stdout.WriteLine($"  {reason}");
+                }
+
                 (IReadOnlyDictionary<string, double> metrics, ConfusionMatrix confusion) = trainer.Evaluate(data.Test);
                 errors[arm] = confusion.Error;
+                if (outcome.ValidationError is double validationError)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{arm} validation error {100 * validationError:F2}% ({data.Validation!.Count} samples, the weights kept)"));
+                }
+
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{arm} test accuracy {confusion.Accuracy:F4}  error {100 * confusion.Error:F2}%  (cross-entropy {metrics["loss"]:F4}, {data.Test.Count} test samples)"));
                 stdout.Write(confusion.ToText(data.ClassNames));
                 if (parse.GetValue(results) is string path)
                 {
-                    AppendResult(path, directory, data, arm, armOptions, confusion);
+                    AppendResult(path, directory, data, arm, armOptions, confusion, outcome);
                 }
             }
 
@@ -118,7 +163,7 @@ internal static class FinetuneCommand
         return command;
     }
 
-    internal static void AppendResult(string path, string model, LabelledSplits data, string arm, ClassifierTrainerOptions options, ConfusionMatrix confusion)
+    internal static void AppendResult(string path, string model, LabelledSplits data, string arm, ClassifierTrainerOptions options, ConfusionMatrix confusion, FinetuneOutcome? outcome = null)
     {
         bool fresh = !File.Exists(path);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -130,9 +175,13 @@ internal static class FinetuneCommand
         using var writer = new StreamWriter(path, append: true);
         if (fresh)
         {
-            writer.WriteLine("model,data,labels,arm,freeze,epochs,batch_size,lr,test_accuracy,test_error");
+            writer.WriteLine("model,data,labels,arm,freeze,epochs,batch_size,lr,test_accuracy,test_error,validation_error,epochs_run,seconds,optimizer,momentum");
         }
 
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model},{data.Labelled.Name},{data.Labelled.Count},{arm},{options.FreezeLayers},{options.Epochs},{options.BatchSize},{options.Optimizer.LearningRate},{confusion.Accuracy:F4},{confusion.Error:F4}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model},{data.Labelled.Name},{data.Labelled.Count},{arm},{options.FreezeLayers},{options.Epochs},{options.BatchSize},{options.Optimizer.LearningRate},{confusion.Accuracy:F4},{confusion.Error:F4},{(outcome?.ValidationError is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : string.Empty)},{outcome?.Epochs},{outcome?.Seconds:F1},{EnumOption.Spell(options.Optimizer.Kind)},{options.Optimizer.Momentum}"));
     }
+
+    private static string Describe(OptimizerOptions optimizer) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{EnumOption.Spell(optimizer.Kind)} lr {optimizer.LearningRate}{(optimizer.Momentum > 0 ? $" momentum {optimizer.Momentum}" : string.Empty)}");
 }

@@ -17,6 +17,6 @@ internal sealed class LabelledDataOptions
     public Option<long?> TrainLimit { get; } = new("--train-limit") { Description = "Draw the labels from the first N training samples only." };
 
     /// <summary>The labelled training samples and the test set for the model in <paramref name="modelDirectory"/>.</summary>
-    public LabelledSplits Load(ParseResult parse, string modelDirectory, CommonOptions common, TextWriter log) =>
-        LabelledSplits.Load(modelDirectory, parse.GetValue(Dataset), parse.GetValue(TrainLimit), parse.GetValue(Labels), parse.GetValue(LabelSeed), common.DatasetOptions(parse, log));
+    public LabelledSplits Load(ParseResult parse, string modelDirectory, CommonOptions common, TextWriter log, (double Fraction, long Seed)? validationSplit = null) =>
+        LabelledSplits.Load(modelDirectory, parse.GetValue(Dataset), parse.GetValue(TrainLimit), parse.GetValue(Labels), parse.GetValue(LabelSeed), common.DatasetOptions(parse, log), validationSplit);
 }

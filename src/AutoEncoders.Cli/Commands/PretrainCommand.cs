@@ -29,7 +29,9 @@ internal static class PretrainCommand
         var objectiveFlags = new ObjectiveFlags("each pretrained layer");
         var epochs = new Option<int>("--epochs") { Description = "Epochs per layer.", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate of each layer.", DefaultValueFactory = _ => 1e-3 };
+        var learningRate = new Option<double>("--lr") { Description = "Learning rate of each layer (of Adam unless --optimizer says otherwise).", DefaultValueFactory = _ => 1e-3 };
+        var optimizer = new OptimizerFlags();
+        var validation = new HeldOutValidation();
         var mode = EnumOption.Create<PretrainingMode>("--mode", "separate_autoencoders: train shallow autoencoders on cached codes and stack them; frozen_stack: one deep stack, outer layers frozen (default separate_autoencoders).");
         var fineTuneEpochs = new Option<int>("--finetune-epochs") { Description = "End-to-end fine-tuning of the assembled autoencoder afterwards (0 = none).", DefaultValueFactory = _ => 0 };
         var dataset = new Option<string?>("--dataset") { Description = "Catalog dataset (mnist, fashion-mnist, kmnist; default mnist); labels are not used." };
@@ -41,6 +43,8 @@ internal static class PretrainCommand
             recipeOption, output, layers, activation, epochs, batchSize, learningRate, mode, fineTuneEpochs, dataset, trainLimit, tensorBoard,
         };
         objectiveFlags.AddTo(command);
+        optimizer.AddTo(command);
+        validation.AddTo(command);
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -71,7 +75,7 @@ internal static class PretrainCommand
                     Device = device,
                     Epochs = epochsOverride ?? t.Epochs,
                     BatchSize = batchOverride ?? t.BatchSize,
-                    Optimizer = rateOverride is double rate ? t.Optimizer with { LearningRate = rate } : t.Optimizer,
+                    Optimizer = optimizer.Apply(parse, rateOverride is double rate ? t.Optimizer with { LearningRate = rate } : t.Optimizer),
                 };
                 TrainerOptions? fineTuneOptions = recipe.Pretraining.FineTune is TrainerOptions f ? f with { Progress = ProgressMode.Silent, Device = device } : null;
                 if (Given(parse, fineTuneEpochs))
@@ -105,7 +109,7 @@ internal static class PretrainCommand
                     Seed = seed,
                     Progress = ProgressMode.Silent,
                     Device = parse.GetValue(common.Device) ?? "cpu",
-                    Optimizer = new OptimizerOptions { LearningRate = parse.GetValue(learningRate) },
+                    Optimizer = optimizer.Apply(parse, new OptimizerOptions { LearningRate = parse.GetValue(learningRate) }),
                 };
                 var layerObjective = new Objective
                 {
@@ -131,7 +135,7 @@ internal static class PretrainCommand
             TrainerOptions layerTraining0 = options.Layer(0).Training;
 
             common.ConfigureRuntime(parse, seed);
-            using TensorDataset train = DataSourceLoader.Load(source, DatasetSplit.Train, common.DatasetOptions(parse, stdout));
+            using TensorDataset train = SetAside(DataSourceLoader.Load(source, DatasetSplit.Train, common.DatasetOptions(parse, stdout)), validation.Read(parse), stdout);
             stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}, labels not used");
             Autoencoder model;
             ModelConfig config;
@@ -180,6 +184,24 @@ internal static class PretrainCommand
             return 0;
         });
         return command;
+    }
+
+    // The training data without the validation split, which pretraining must not see (`ae finetune` with the same
+    // fraction and seed watches it).
+    private static TensorDataset SetAside(TensorDataset data, (double Fraction, long Seed)? split, TextWriter stdout)
+    {
+        if (split is not (double fraction, long seed))
+        {
+            return data;
+        }
+
+        using (data)
+        {
+            (TensorDataset rest, TensorDataset validation) = data.Split(fraction, seed);
+            stdout.WriteLine($"split    {validation.Count} of {data.Count} samples set aside for validation (--validation-split {fraction.ToString(CultureInfo.InvariantCulture)}, seed {seed}); not pretrained on");
+            validation.Dispose();
+            return rest;
+        }
     }
 
     // Each stage's and the fine-tuning's epochs on the console: a live bar on a terminal, a line per epoch otherwise.

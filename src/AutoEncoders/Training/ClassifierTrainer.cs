@@ -94,5 +94,5 @@ public sealed class ClassifierTrainer : IDisposable
 
     private static string Line(EpochRecord record, int epochs) => string.Create(
         CultureInfo.InvariantCulture,
-        $"epoch {record.Epoch}/{epochs}: loss {record.Train["loss"]:F4} accuracy {record.Train["accuracy"]:F4}{(record.Validation is null ? string.Empty : $"  test loss {record.Validation["loss"]:F4} accuracy {record.Validation["accuracy"]:F4}")}");
+        $"epoch {record.Epoch}/{epochs}: loss {record.Train["loss"]:F4} accuracy {record.Train["accuracy"]:F4}{(record.Validation is null ? string.Empty : $"  validation loss {record.Validation["loss"]:F4} accuracy {record.Validation["accuracy"]:F4}")}");
 }

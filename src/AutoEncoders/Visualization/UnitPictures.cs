@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
+using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,7 +54,59 @@ public static class UnitPictures
     /// </summary>
     public static PictureFile SaveFilters(Autoencoder model, ImageLayout input, string path, int maxFilters = 100, int columns = 10)
     {
+        ImageGrid grid = FilterGrid(model, input, maxFilters, columns, null);
+        return grid.Save(path, "First-layer filters",
+            "The weights from the input to each first-layer unit, drawn as images: bright pixels raise the unit's input, dark ones lower it.");
+    }
+
+    /// <summary>
+    /// Draws the first-layer filters of several models side by side, one titled panel per model (the same units,
+    /// 0 to <paramref name="maxFilters"/> - 1, of each), and writes the PNG: the "before / after" comparison of a
+    /// plain and a denoising autoencoder of the same size, whose filters turn from noise-like patterns into stroke
+    /// and blob detectors (Vincent et al., 2008, figure 3; deeplearning.net's denoising autoencoder tutorial).
+    /// </summary>
+    public static PictureFile SaveFilterComparison(IReadOnlyList<(string Label, Autoencoder Model)> panels, ImageLayout input, string path, int maxFilters = 100, int columns = 10)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0)
+        {
+            throw new ArgumentException("A filter comparison needs at least one model.", nameof(panels));
+        }
+
+        const int gap = 24;
+        var images = new List<SKImage>();
+        try
+        {
+            foreach ((string label, Autoencoder model) in panels)
+            {
+                images.Add(FilterGrid(model, input, maxFilters, columns, label).Render());
+            }
+
+            using SKSurface surface = PngOutput.NewSurface(images.Sum(i => i.Width) + (gap * (images.Count - 1)), images.Max(i => i.Height));
+            int left = 0;
+            foreach (SKImage image in images)
+            {
+                surface.Canvas.DrawImage(image, left, 0);
+                left += image.Width + gap;
+            }
+
+            return PngOutput.Save(surface, path, "First-layer filters side by side",
+                $"The first-layer filters of {string.Join(", ", panels.Select(p => p.Label))}, each filter stretched to its own range: bright pixels raise the unit's input, dark ones lower it.");
+        }
+        finally
+        {
+            foreach (SKImage image in images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
+    // The first maxFilters filters of the model in rows of columns; label names the model in the title, if given.
+    private static ImageGrid FilterGrid(Autoencoder model, ImageLayout input, int maxFilters, int columns, string? label)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFilters, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         (Tensor filters, ImageLayout layout) = FirstLayerFilters(model, input);
         using (filters)
         {
@@ -62,7 +115,9 @@ public static class UnitPictures
             var grid = new ImageGrid(layout, columns)
             {
                 Scaling = PixelScaling.PerImage,
-                Title = string.Create(CultureInfo.InvariantCulture, $"First-layer filters ({count} of {filters.shape[0]}), each normalised to its own range"),
+                Title = label is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"First-layer filters ({count} of {filters.shape[0]}), each normalised to its own range")
+                    : string.Create(CultureInfo.InvariantCulture, $"{label}: {count} of {filters.shape[0]} filters"),
             };
             for (long start = 0; start < count; start += columns)
             {
@@ -70,8 +125,7 @@ public static class UnitPictures
                 grid.AddRow(row);
             }
 
-            return grid.Save(path, "First-layer filters",
-                "The weights from the input to each first-layer unit, drawn as images: bright pixels raise the unit's input, dark ones lower it.");
+            return grid;
         }
     }
 

@@ -69,6 +69,41 @@ public sealed class ModelPictureTests(TrainedRuns runs)
     }
 
     [Fact]
+    public void Filter_comparison_puts_each_models_panel_side_by_side()
+    {
+        using TrainedAutoencoder trained = TrainedAutoencoder.Load(runs.Sparse);
+        TorchRuntime.SetSeed(3);
+        using Autoencoder fresh = new DenseAutoencoderConfig { Layers = [784, 12] }.Build();
+        string folder = runs.NewFolder();
+        PictureFile left = UnitPictures.SaveFilterComparison([("trained", trained.Model)], Digits, Path.Combine(folder, "a.png"), maxFilters: 12, columns: 6);
+        PictureFile right = UnitPictures.SaveFilterComparison([("untrained", fresh)], Digits, Path.Combine(folder, "b.png"), maxFilters: 12, columns: 6);
+        PictureFile both = UnitPictures.SaveFilterComparison([("trained", trained.Model), ("untrained", fresh)], Digits, Path.Combine(folder, "ab.png"), maxFilters: 12, columns: 6);
+
+        using SKBitmap a = Png.AssertPicture(left, minColours: 50);
+        using SKBitmap b = Png.AssertPicture(right, minColours: 50);
+        using SKBitmap ab = Png.AssertPicture(both, minColours: 50);
+        Assert.Equal(27 + 2 + (2 * 58), a.Height);
+        Assert.Equal(a.Width + 24 + b.Width, ab.Width);
+        Assert.Equal(Math.Max(a.Height, b.Height), ab.Height);
+
+        // Each panel is exactly the one-model picture: the left one at x = 0, the right one after the gap.
+        for (int y = 0; y < a.Height; y += 3)
+        {
+            for (int x = 0; x < a.Width; x += 3)
+            {
+                Assert.Equal(a.GetPixel(x, y), ab.GetPixel(x, y));
+            }
+
+            for (int x = 0; x < b.Width; x += 3)
+            {
+                Assert.Equal(b.GetPixel(x, y), ab.GetPixel(a.Width + 24 + x, y));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => UnitPictures.SaveFilterComparison([], Digits, Path.Combine(folder, "none.png")));
+    }
+
+    [Fact]
     public void Most_activating_samples_are_the_top_codes_of_each_unit()
     {
         using TrainedAutoencoder trained = TrainedAutoencoder.Load(runs.Sparse);
