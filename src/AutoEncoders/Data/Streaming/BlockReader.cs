@@ -28,7 +28,6 @@ internal sealed class BlockReader(StreamingDataset data, int[] order) : IDisposa
             _ahead = null;
             _block = ahead.Block;
             ahead.Read.GetAwaiter().GetResult();
-            data.CheckFinite(block, _block);
         }
         else
         {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -186,13 +188,6 @@ public abstract class StreamingDataset : IBatchSource, IDisposable
     /// <summary>Reads <paramref name="block"/> into <paramref name="destination"/> (contiguous, [rows, ...]) and checks that every value is finite.</summary>
     internal void Fill(int block, Tensor destination)
     {
-        Read(block, destination);
-        CheckFinite(block, destination);
-    }
-
-    /// <summary>Reads without the check.</summary>
-    internal void Read(int block, Tensor destination)
-    {
         (IntPtr start, int values) = Memory(block, destination);
         Read(block, start, values);
     }
@@ -206,27 +201,58 @@ public abstract class StreamingDataset : IBatchSource, IDisposable
             throw new DataFormatException(Path, $"block {block}", $"expected blocks of at most {int.MaxValue} values; this one holds {values} ({BlockRows(block)} rows). Write the file with smaller row groups or pass a smaller block size.");
         }
 
-        return ((IntPtr)((float*)destination.storage<float>().data_ptr() + destination.storage_offset()), (int)values);
+        // The span over the tensor's own memory, with no handle made: Storage.Create makes an alias tensor that
+        // only the finalizer frees, which kept every block alive until a garbage collection.
+        fixed (byte* start = destination.bytes)
+        {
+            return ((IntPtr)start, (int)values);
+        }
     }
 
-    /// <summary>Reads <paramref name="block"/> into <paramref name="values"/> floats at <paramref name="start"/>.</summary>
-    internal unsafe void Read(int block, IntPtr start, int values) => ReadBlock(block, new Span<float>((float*)start, values));
-
-    internal void CheckFinite(int block, Tensor values)
+    /// <summary>
+    /// Reads <paramref name="block"/> into <paramref name="values"/> floats at <paramref name="start"/> and checks that
+    /// each is finite, in managed code only, so that it can run on a read-ahead thread.
+    /// </summary>
+    internal unsafe void Read(int block, IntPtr start, int values)
     {
-        using var scope = torch.NewDisposeScope();
-        Tensor rows = values.reshape(values.shape[0], -1);
-        if (rows.isfinite().all().item<bool>())
+        var span = new Span<float>((float*)start, values);
+        ReadBlock(block, span);
+        int bad = FirstNonFinite(span);
+        if (bad >= 0)
         {
-            return;
+            throw new DataFormatException(Path, Place(BlockStart(block) + (bad / SampleSize), bad % SampleSize),
+                $"expected a finite number; found {span[bad].ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    // x - x is 0 for a finite x and NaN for NaN and infinities: one vectorised pass, no allocation.
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                Vector<float> x = vectors[v];
+                if (!Vector.EqualsAll(x - x, Vector<float>.Zero))
+                {
+                    break;
+                }
+
+                i += Vector<float>.Count;
+            }
         }
 
-        Tensor first = rows.isfinite().logical_not().nonzero()[0];
-        long row = first[0].item<long>();
-        long index = first[1].item<long>();
-        float value = rows[row, index].item<float>();
-        throw new DataFormatException(Path, Place(BlockStart(block) + row, index),
-            $"expected a finite number; found {value.ToString(CultureInfo.InvariantCulture)}.");
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private int[] BlockOrder(bool shuffle, Generator? generator)
