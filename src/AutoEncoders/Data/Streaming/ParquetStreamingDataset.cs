@@ -110,6 +110,11 @@ public sealed class ParquetStreamingDataset : StreamingDataset
         }
     }
 
+    private static string Describe(Type type) =>
+        type == typeof(string) || type == typeof(ReadOnlyMemory<char>) ? "text"
+        : type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "bytes"
+        : type.Name;
+
     private static (ParquetReader Reader, DataField[] Columns, long[] Rows) Open(string path)
     {
         ParquetReader reader;
@@ -135,7 +140,7 @@ public sealed class ParquetStreamingDataset : StreamingDataset
                 if (column.IsArray || !Numeric.Contains(column.ClrType))
                 {
                     throw new DataFormatException(path, $"column '{column.Name}'",
-                        $"expected a numeric column (float, double or integer) to use as a feature; found {(column.IsArray ? "a list of " : string.Empty)}{column.ClrType.Name}.");
+                        $"expected a numeric column (float, double or integer) to use as a feature; found {(column.IsArray ? "a list of " : string.Empty)}{Describe(column.ClrType)}.");
                 }
             }
 
