@@ -30,9 +30,10 @@ cached() { fincore --bytes --noheadings --output RES "$1" 2>/dev/null | tr -d ' 
 drop() { if sync && echo 1 > /proc/sys/vm/drop_caches 2>/dev/null; then echo dropped; else echo "not permitted"; fi; }
 run() {
   local file=$1 mode=$2 note=$3
-  local line
+  local line before
+  before=$(cached "$file")
   line=$("$bench" train "$file" "$mode" "$steps")
-  echo "${line%\}},\"cached_bytes_before\":\"$(cached "$file")\",\"note\":\"$note\"}" | tee -a "$results"
+  echo "${line%\}},\"cached_bytes_before\":\"$before\",\"cached_bytes_after\":\"$(cached "$file")\",\"note\":\"$note\"}" | tee -a "$results"
 }
 
 echo "[1/4] 2 GiB .npy ($rows_2g x $features float32): in memory and streamed, alternating, twice"
