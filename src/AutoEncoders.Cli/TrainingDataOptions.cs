@@ -28,9 +28,17 @@ internal sealed class TrainingDataOptions
 
     public Option<int?> Channels { get; } = new("--channels") { Description = "Variables per time step in the sequence files (a row holds each channel's values in turn; default 1)." };
 
+    public Option<string?> Array { get; } = new("--array") { Description = "Train on a .npy file (float32, C order, [N, ...]) or a .parquet file (numeric columns), loaded into memory unless --stream." };
+
+    public Option<string?> TestArray { get; } = new("--test-array") { Description = "A .npy or .parquet file to test on (loaded into memory)." };
+
+    public Option<bool> Stream { get; } = new("--stream") { Description = "Read --array in blocks while training instead of loading it: files larger than memory; shuffled by blocks, then within each (docs/streaming.md)." };
+
+    public Option<long?> BlockRows { get; } = new("--block-rows") { Description = "--stream on a .npy file: rows per block (default: 64 MiB of values). A Parquet file's blocks are its row groups." };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Table, TestTable, LabelColumn, ImageFolder, TestImageFolder, ImageShape, Sequences, TestSequences, Channels })
+        foreach (Option option in new Option[] { Table, TestTable, LabelColumn, ImageFolder, TestImageFolder, ImageShape, Sequences, TestSequences, Channels, Array, TestArray, Stream, BlockRows })
         {
             command.Options.Add(option);
         }
@@ -42,10 +50,11 @@ internal sealed class TrainingDataOptions
         string? table = parse.GetValue(Table);
         string? folder = parse.GetValue(ImageFolder);
         string? sequences = parse.GetValue(Sequences);
-        int given = new[] { table, folder, sequences }.Count(v => v is not null);
+        string? array = parse.GetValue(Array);
+        int given = new[] { table, folder, sequences, array }.Count(v => v is not null);
         if (given > 1)
         {
-            throw new ArgumentException("--table, --image-folder and --sequences: give one kind of training data.");
+            throw new ArgumentException("--table, --image-folder, --sequences and --array: give one kind of training data.");
         }
 
         DataSource result = data with
@@ -59,6 +68,10 @@ internal sealed class TrainingDataOptions
             TrainSequences = sequences ?? data.TrainSequences,
             TestSequences = parse.GetValue(TestSequences) ?? data.TestSequences,
             SequenceChannels = parse.GetValue(Channels) ?? data.SequenceChannels,
+            TrainArray = array ?? data.TrainArray,
+            TestArray = parse.GetValue(TestArray) ?? data.TestArray,
+            Stream = parse.GetValue(Stream) || data.Stream,
+            BlockRows = parse.GetValue(BlockRows) ?? data.BlockRows,
         };
         return given == 1 ? result with { Dataset = null, TrainImages = null, TrainLabels = null, TestImages = null, TestLabels = null } : result;
     }

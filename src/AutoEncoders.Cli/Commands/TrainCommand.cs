@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using AutoEncoders.Data;
+using AutoEncoders.Data.Streaming;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Objectives;
@@ -207,9 +208,14 @@ internal static class TrainCommand
     private static int Train(ParseResult parse, CommonOptions common, RunDirectory run, Recipe recipe, bool resuming, (string? TensorBoard, int? PicturesEvery) watch, TextWriter stdout)
     {
         DatasetOptions dataOptions = common.DatasetOptions(parse, stdout);
-        using TensorDataset train = DataSourceLoader.Load(recipe.Data, DatasetSplit.Train, dataOptions);
+        using IBatchSource train = DataSourceLoader.LoadTraining(recipe.Data, dataOptions);
+
+        // A streamed file is never in memory whole: pictures and TensorBoard take its first rows.
+        using TensorDataset? head = train is StreamingDataset stream ? stream.Head(64) : null;
+        TensorDataset first = head ?? (TensorDataset)train;
+        string note = train is StreamingDataset streamed ? $"streamed in {streamed.BlockCount} blocks" : first.Note ?? string.Empty;
         stdout.WriteLine($"run      {run.Path}");
-        stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(train.Note is null ? string.Empty : $" ({train.Note})")}");
+        stdout.WriteLine($"data     {train.Name}: {train.Count} samples of [{string.Join(", ", train.SampleShape)}]{(note.Length == 0 ? string.Empty : $" ({note})")}");
         var runner = new RecipeRunner(recipe, run) { Log = stdout.WriteLine };
         if (recipe.Training.Progress != ProgressMode.Silent)
         {
@@ -219,13 +225,13 @@ internal static class TrainCommand
 
         if (watch.TensorBoard is not null)
         {
-            runner.Callbacks.Add(new TensorBoardLogger(watch.TensorBoard, train.Features.narrow(0, 0, Math.Min(8, train.Count))));
+            runner.Callbacks.Add(new TensorBoardLogger(watch.TensorBoard, first.Features.narrow(0, 0, Math.Min(8, first.Count))));
         }
 
         if (watch.PicturesEvery is int every)
         {
             ImageLayout layout = ImageLayout.Infer(train.SampleShape);
-            runner.Callbacks.Add(new ReconstructionPictures(Path.Combine(run.PicturesPath, "epochs"), train.Features, layout, every));
+            runner.Callbacks.Add(new ReconstructionPictures(Path.Combine(run.PicturesPath, "epochs"), first.Features, layout, every));
         }
 
         using var cancellation = new CancellationTokenSource();

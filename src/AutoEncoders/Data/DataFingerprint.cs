@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using AutoEncoders.Data.Streaming;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,6 +46,22 @@ public sealed record DataFingerprint
             SampleShape = data.SampleShape,
             Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
             Note = data.Note,
+        };
+    }
+
+    /// <summary>
+    /// The fingerprint of data streamed from a file: name, size and shape, with no hash (hashing would read the whole
+    /// file once more); the note says so.
+    /// </summary>
+    public static DataFingerprint OfStream(IBatchSource data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new DataFingerprint
+        {
+            Name = data.Name,
+            Count = data.Count,
+            SampleShape = data.SampleShape,
+            Note = "streamed from the file in blocks; not hashed",
         };
     }
 }

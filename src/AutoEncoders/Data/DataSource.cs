@@ -48,6 +48,18 @@ public sealed record DataSource
     /// <summary>Variables per time step in the sequence files (a row holds each channel's values in turn).</summary>
     public int SequenceChannels { get; init; } = 1;
 
+    /// <summary>A .npy (float32, C order, [N, ...]) or .parquet (numeric columns) file of training samples.</summary>
+    public string? TrainArray { get; init; }
+
+    /// <summary>A .npy or .parquet file of test samples, like <see cref="TrainArray"/> (loaded into memory).</summary>
+    public string? TestArray { get; init; }
+
+    /// <summary>Read <see cref="TrainArray"/> in blocks while training instead of loading it whole: for files larger than memory (docs/streaming.md).</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>Rows per block of a streamed .npy file (null: 64 MiB of values); blocks are shuffled, then the rows within each. A Parquet file's blocks are its row groups.</summary>
+    public long? BlockRows { get; init; }
+
     /// <summary>Use only the first N training samples (after any shuffling the source applies), or null for all.</summary>
     public long? TrainLimit { get; init; }
 
@@ -70,6 +82,18 @@ public sealed record DataSource
         if (SequenceChannels < 1)
         {
             throw new ArgumentException($"data.sequenceChannels must be at least 1; found {SequenceChannels}.");
+        }
+
+        if (Stream && (TrainArray is null || TrainLimit is not null))
+        {
+            throw new ArgumentException(TrainArray is null
+                ? "data.stream (--stream) reads a training array in blocks: name it with data.trainArray (--array FILE.npy or FILE.parquet)."
+                : "data.stream (--stream) trains on the whole file; data.trainLimit (--train-limit) applies to data loaded into memory.");
+        }
+
+        if (BlockRows is < 1)
+        {
+            throw new ArgumentException($"data.blockRows (--block-rows) must be at least 1 row; found {BlockRows}.");
         }
 
         if (TestLimit is < 1)

@@ -1,3 +1,5 @@
+using AutoEncoders.Data.Streaming;
+
 namespace AutoEncoders.Data;
 
 /// <summary>Loads the splits a <see cref="DataSource"/> names: the catalog, IDX files, CSV tables, image folders or sequence files.</summary>
@@ -21,6 +23,12 @@ public static class DataSourceLoader
             CsvTable rows = CsvTable.Read(table, csv);
             MinMaxNormalizer scale = MinMaxNormalizer.Fit(train || source.TrainTable is null ? rows : CsvTable.Read(source.TrainTable, csv));
             return Limit(scale.Transform(rows).ToDataset(), limit);
+        }
+
+        if ((train ? source.TrainArray : source.TestArray) is string array)
+        {
+            using StreamingDataset file = StreamingDataset.Open(array, source.BlockRows);
+            return Limit(file.ToDataset(), limit);
         }
 
         if ((train ? source.TrainImageFolder : source.TestImageFolder) is string folder)
@@ -55,7 +63,19 @@ public static class DataSourceLoader
     {
         ArgumentNullException.ThrowIfNull(source);
         return source.Dataset is not null || source.TestImages is not null || source.TestTable is not null
-            || source.TestImageFolder is not null || source.TestSequences is not null;
+            || source.TestImageFolder is not null || source.TestSequences is not null || source.TestArray is not null;
+    }
+
+    /// <summary>
+    /// The training data of <paramref name="source"/>: its array file read in blocks when <see cref="DataSource.Stream"/>
+    /// is set (nothing but two blocks in memory), else the training split in memory (<see cref="Load"/>).
+    /// </summary>
+    public static IBatchSource LoadTraining(DataSource source, DatasetOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source is { Stream: true, TrainArray: string array }
+            ? StreamingDataset.Open(array, source.BlockRows)
+            : Load(source, DatasetSplit.Train, options);
     }
 
     /// <summary>The first <paramref name="limit"/> samples of <paramref name="data"/> (the dataset itself when null or larger).</summary>

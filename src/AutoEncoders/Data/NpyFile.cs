@@ -69,7 +69,25 @@ public static partial class NpyFile
     public static Tensor Parse(byte[] bytes, string path)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+        (ScalarType type, long[] shape, long dataStart) = ParseHeader(bytes, bytes.Length, path);
+        ReadOnlySpan<byte> data = bytes.AsSpan((int)dataStart);
+        return type switch
+        {
+            ScalarType.Float32 => torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), shape),
+            ScalarType.Float64 => torch.tensor(MemoryMarshal.Cast<byte, double>(data).ToArray(), shape),
+            _ => torch.tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), shape),
+        };
+    }
+
+    /// <summary>
+    /// Checks the header at the start of a .npy file of <paramref name="fileLength"/> bytes (<paramref name="bytes"/>
+    /// holds at least the header; a streaming reader passes only that) and returns the element type, the shape and
+    /// where the data starts; the data must fill the rest of the file exactly.
+    /// </summary>
+    /// <exception cref="DataFormatException">As <see cref="Read"/>.</exception>
+    internal static (ScalarType Type, long[] Shape, long DataStart) ParseHeader(ReadOnlySpan<byte> bytes, long fileLength, string path)
+    {
+        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
         {
             throw new DataFormatException(path, "offset 0", "expected the .npy magic \\x93NUMPY; this is not a NumPy array file.");
         }
@@ -81,13 +99,13 @@ public static partial class NpyFile
         }
 
         int headerStart = major == 1 ? 10 : 12;
-        long headerLength = major == 1 || bytes.Length < 12 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToUInt32(bytes, 8);
+        long headerLength = major == 1 || bytes.Length < 12 ? BitConverter.ToUInt16(bytes[8..]) : BitConverter.ToUInt32(bytes[8..]);
         if (headerStart + headerLength > bytes.Length)
         {
-            throw new DataFormatException(path, "offset 8", $"expected a header length that fits the {bytes.Length}-byte file; found {headerLength}, which runs past its end.");
+            throw new DataFormatException(path, "offset 8", $"expected a header length that fits the {fileLength}-byte file; found {headerLength}, which runs past its end.");
         }
 
-        string header = Encoding.ASCII.GetString(bytes, headerStart, (int)headerLength);
+        string header = Encoding.ASCII.GetString(bytes.Slice(headerStart, (int)headerLength));
         Match match = Header().Match(header);
         if (!match.Success)
         {
@@ -109,7 +127,7 @@ public static partial class NpyFile
         };
         long dataStart = headerStart + headerLength;
         long[] shape = ParseShape(match.Groups["shape"].Value, path, headerStart);
-        long available = (bytes.Length - dataStart) / size;
+        long available = (fileLength - dataStart) / size;
         long count = 1;
         foreach (long dimension in shape)
         {
@@ -122,19 +140,13 @@ public static partial class NpyFile
             throw new DataFormatException(path, $"offset {headerStart}", $"expected an array with at least one element; the shape ({string.Join(", ", shape)}) holds none.");
         }
 
-        if (count > available || bytes.Length - dataStart != count * size)
+        if (count > available || fileLength - dataStart != count * size)
         {
             throw new DataFormatException(path, $"offset {dataStart}",
-                $"the shape ({string.Join(", ", shape)}) needs {(count > available ? "more than " + (bytes.Length - dataStart) : (count * size).ToString(CultureInfo.InvariantCulture))} bytes of data; the file has {bytes.Length - dataStart}.");
+                $"the shape ({string.Join(", ", shape)}) needs {(count > available ? "more than " + (fileLength - dataStart) : (count * size).ToString(CultureInfo.InvariantCulture))} bytes of data; the file has {fileLength - dataStart}.");
         }
 
-        ReadOnlySpan<byte> data = bytes.AsSpan((int)dataStart);
-        return type switch
-        {
-            ScalarType.Float32 => torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), shape),
-            ScalarType.Float64 => torch.tensor(MemoryMarshal.Cast<byte, double>(data).ToArray(), shape),
-            _ => torch.tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), shape),
-        };
+        return (type, shape, dataStart);
     }
 
     // "12, 8" or "12," or "": non-negative integers separated by commas, as Python prints a tuple.

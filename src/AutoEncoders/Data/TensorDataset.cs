@@ -1,3 +1,4 @@
+using AutoEncoders.Data.Streaming;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace AutoEncoders.Data;
 /// Samples held as one float32 tensor [N, ...] with optional int64 labels [N]. Subsets and batches are made with
 /// views or one gather per batch, never per-sample copies. The dataset owns its tensors; dispose it when done.
 /// </summary>
-public sealed class TensorDataset : IDisposable
+public sealed class TensorDataset : IBatchSource, IDisposable
 {
     /// <summary>Wraps <paramref name="features"/> (float32, first dimension = samples) and optional labels.</summary>
     public TensorDataset(Tensor features, Tensor? labels = null, IReadOnlyList<string>? classNames = null, string name = "", string? note = null)

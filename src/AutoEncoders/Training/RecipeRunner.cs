@@ -1,5 +1,6 @@
 using System.Globalization;
 using AutoEncoders.Data;
+using AutoEncoders.Data.Streaming;
 using AutoEncoders.Evaluation;
 using AutoEncoders.Models;
 using AutoEncoders.Persistence;
@@ -33,7 +34,7 @@ public sealed class RecipeRunner(Recipe recipe, RunDirectory run)
     /// and, when <paramref name="loadTest"/> gives test data, evaluates and saves metrics.json. A cancelled run leaves
     /// its checkpoint and returns an interrupted history without saving a model.
     /// </summary>
-    public RecipeRunResult Execute(TensorDataset train, Func<TensorDataset?> loadTest, bool resume = false, CancellationToken cancellationToken = default)
+    public RecipeRunResult Execute(IBatchSource train, Func<TensorDataset?> loadTest, bool resume = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(loadTest);
@@ -61,8 +62,8 @@ public sealed class RecipeRunner(Recipe recipe, RunDirectory run)
             Model = Recipe.Model,
             Objective = Recipe.Objective,
             Training = Recipe.Training,
-            Data = DataFingerprint.Of(train),
-            ClassNames = train.ClassNames.Count > 0 ? train.ClassNames : null,
+            Data = train is TensorDataset inMemory ? DataFingerprint.Of(inMemory) : DataFingerprint.OfStream(train),
+            ClassNames = train is TensorDataset { ClassNames.Count: > 0 } named ? named.ClassNames : null,
         }, history);
         trained.Save(Run.Path);
 
@@ -74,11 +75,11 @@ public sealed class RecipeRunner(Recipe recipe, RunDirectory run)
 
         Log?.Invoke($"evaluate {test.Name}: {test.Count} samples");
         Dictionary<string, double> metrics = ModelEvaluation.Evaluate(trained, test);
-        if (Recipe.Model.CodeShape.Length == 1 && Recipe.Model.CodeShape[0] < train.SampleSize)
+        if (train is TensorDataset fitted && Recipe.Model.CodeShape.Length == 1 && Recipe.Model.CodeShape[0] < train.SampleSize)
         {
-            // The linear baseline at the same code size: PCA fitted on the same training data.
+            // The linear baseline at the same code size: PCA fitted on the same training data (in memory only).
             int k = (int)Recipe.Model.CodeShape[0];
-            using var pca = PrincipalComponentAnalysis.Fit(train.Features, k);
+            using var pca = PrincipalComponentAnalysis.Fit(fitted.Features, k);
             using var scope = torch.NewDisposeScope();
             metrics[string.Create(CultureInfo.InvariantCulture, $"pca{k}_squared_error_per_sample")] = ReconstructionMetrics.Compute(test.Features, pca.Reconstruct(test.Features)).SquaredErrorPerSample;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoEncoders.Data;
+using AutoEncoders.Data.Streaming;
 using AutoEncoders.Models;
 using AutoEncoders.Objectives;
 using AutoEncoders.Persistence;
@@ -127,6 +128,46 @@ public sealed class Trainer : IDisposable
             (train, validation) = (heldOutTrain, heldOutValidation);
         }
 
+        try
+        {
+            return Run(train, validation, resumeFrom, cancellationToken);
+        }
+        finally
+        {
+            heldOutTrain?.Dispose();
+            heldOutValidation?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Trains on data read from a file in blocks (<see cref="StreamingDataset"/>): the same loop, shuffled by blocks;
+    /// the checkpoint records the blocks so that a resume continues at the same batch of the same order.
+    /// </summary>
+    public TrainingHistory Fit(IBatchSource train, TensorDataset? validation = null, string? resumeFrom = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train is TensorDataset inMemory)
+        {
+            return Fit(inMemory, validation, resumeFrom, cancellationToken);
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        StreamingDataset stream = train as StreamingDataset ?? throw new ArgumentException($"{train.Name}: expected a TensorDataset or a StreamingDataset.", nameof(train));
+        if (validation is null && Options.ValidationSplit > 0)
+        {
+            throw new ArgumentException($"{stream.Path}: a validation split needs the data in memory; a streamed file is trained on whole (give validation data separately, or set validationSplit to 0).");
+        }
+
+        using (TensorDataset head = stream.Head(1))
+        {
+            TrainingStep.CheckData(head);
+        }
+
+        return Run(stream, validation, resumeFrom, cancellationToken);
+    }
+
+    private TrainingHistory Run(IBatchSource train, TensorDataset? validation, string? resumeFrom, CancellationToken cancellationToken)
+    {
         if (CheckpointPath is not null)
         {
             // Temporary files of checkpoint writes cut short by kill -9; a run's start or resume is the first chance.
@@ -134,25 +175,24 @@ public sealed class Trainer : IDisposable
         }
 
         ITrainingCallback[] callbacks = [.. Callbacks, .. CheckpointPath is null ? [] : new ITrainingCallback[] { new ModelCheckpoint(CheckpointPath, Options.CheckpointEvery) }];
-        try
+        string? order = (train as StreamingDataset)?.BatchOrder;
+        if (resumeFrom is not null)
         {
-            if (resumeFrom is not null)
+            LoadCheckpoint(resumeFrom);
+            if (_state.BatchOrder != order)
             {
-                LoadCheckpoint(resumeFrom);
+                throw new InvalidOperationException(
+                    $"{resumeFrom}: the run was trained on {_state.BatchOrder ?? "data in memory"}; resuming on {order ?? "data in memory"} would not continue the same batches. Resume it on the same data and block size.");
             }
-            else if (_state.Step == 0 && _state.Epoch == 0)
-            {
-                StartFresh();
-            }
+        }
+        else if (_state.Step == 0 && _state.Epoch == 0)
+        {
+            StartFresh();
+        }
 
-            StopRequested = false;
-            return RunEpochs(train, validation, callbacks, cancellationToken);
-        }
-        finally
-        {
-            heldOutTrain?.Dispose();
-            heldOutValidation?.Dispose();
-        }
+        _state.BatchOrder = order;
+        StopRequested = false;
+        return RunEpochs(train, validation, callbacks, cancellationToken);
     }
 
     /// <summary>Mean of every metric over <paramref name="data"/>, in evaluation mode (no dropout, no weight updates).</summary>
@@ -208,7 +248,7 @@ public sealed class Trainer : IDisposable
         _state = new TrainerState { LearningRate = Options.Optimizer.LearningRate, BaseLearningRate = Options.Optimizer.LearningRate };
     }
 
-    private TrainingHistory RunEpochs(TensorDataset train, TensorDataset? validation, ITrainingCallback[] callbacks, CancellationToken cancellationToken)
+    private TrainingHistory RunEpochs(IBatchSource train, TensorDataset? validation, ITrainingCallback[] callbacks, CancellationToken cancellationToken)
     {
         BatchesPerEpoch = train.BatchCount(Options.BatchSize);
         IReadOnlyList<string> names = MetricNames;

@@ -30,6 +30,9 @@ internal sealed record TrainerState
     /// <summary>Training seconds spent this epoch.</summary>
     public double Seconds { get; set; }
 
+    /// <summary>The blocks of a streamed file the batches are drawn from (<see cref="Data.Streaming.StreamingDataset.BatchOrder"/>); null for data in memory.</summary>
+    public string? BatchOrder { get; set; }
+
     /// <summary>History so far (filled in when writing a checkpoint).</summary>
     public TrainingHistory? History { get; set; }
 
