@@ -86,6 +86,7 @@ var result = new JsonObject
     ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
     ["libtorch"] = torch.__version__,
     ["onednn_isa"] = TorchRuntime.OneDnnIsa,
+    ["heap_kept"] = TorchRuntime.HeapKept,
     ["dotnet"] = Environment.Version.ToString(),
 };
 
@@ -122,7 +123,10 @@ if (args[0] == "split")
 
     Recipe recipe = Recipe.Load(args[1]);
     using TensorDataset flat = fashion.Flattened();
-    foreach (bool toNone in new[] { false, true, false, true })
+    // AE_SPLIT_GRADS=zeroed or none measures one way only (for a profiler); both by default.
+    string? only = Environment.GetEnvironmentVariable("AE_SPLIT_GRADS");
+    bool[] modes = only == "zeroed" ? [false, false] : only == "none" ? [true, true] : [false, true, false, true];
+    foreach (bool toNone in modes)
     {
         Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 20, gradsToNone: toNone, best: true);
         Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: best step phases, CPU ms: sum {ms.Values.Sum():F2}: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F2}")));
