@@ -22,6 +22,8 @@ dotnet build -c Release bench/AutoEncoders.Bench -v q -nologo >/dev/null
 bench_dll=bench/AutoEncoders.Bench/bin/Release/net10.0/ae-bench.dll
 names=(hinton-784-1000-500-250-30 hinton-784-1000-500-250-2 dense-784-2-relu dense-784-128-64-12-3-tanh
        dense-sparse-l1 dense-sparse-kl dense-denoising dense-contractive conv-keras lstm-140x1-64 vae-784-400-20)
+# AE_BENCH_RECIPES="a b" limits the throughput tables to these (a quick check of the script; keep hinton-784-1000-500-250-30).
+[ -n "${AE_BENCH_RECIPES:-}" ] && names=(${AE_BENCH_RECIPES})
 echo "[1/4] training throughput, ours and PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') interleaved recipe by recipe"
 : > "$out/train.log"
 rm -f "$out"/ours-train*.jsonl "$out"/peer-train*.jsonl
