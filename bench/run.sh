@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The benchmark in one command: bash bench/run.sh   (writes bench/RESULTS.md; about 10 minutes at 1 thread)
-# Threads: AE_THREADS (default 1) for both sides. Needs Debian's python3-torch for the peer (installed if missing).
+# The benchmark in one command: bash bench/run.sh   (writes bench/RESULTS.md; about 15 minutes on a quiet 2-core machine)
+# Threads: the training-throughput table is made once per entry of AE_BENCH_THREADS (default "1 2": the 1-thread
+# and the 2-thread tables and the speed-up between them), both sides at the same count; the other parts run at the
+# first entry. Needs Debian's python3-torch for the peer (installed if missing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-export AE_THREADS="${AE_THREADS:-1}" OMP_NUM_THREADS="${AE_THREADS:-1}"
+thread_counts=(${AE_BENCH_THREADS:-1 2})
+export AE_THREADS="${thread_counts[0]}" OMP_NUM_THREADS="${thread_counts[0]}"
 out=bench/out
 mkdir -p "$out"
 
@@ -19,12 +22,21 @@ dotnet build -c Release bench/AutoEncoders.Bench -v q -nologo >/dev/null
 bench_dll=bench/AutoEncoders.Bench/bin/Release/net10.0/ae-bench.dll
 names=(hinton-784-1000-500-250-30 hinton-784-1000-500-250-2 dense-784-2-relu dense-784-128-64-12-3-tanh
        dense-sparse-l1 dense-sparse-kl dense-denoising dense-contractive conv-keras lstm-140x1-64 vae-784-400-20)
+# AE_BENCH_RECIPES="a b" limits the throughput tables to these (a quick check of the script; keep hinton-784-1000-500-250-30).
+[ -n "${AE_BENCH_RECIPES:-}" ] && names=(${AE_BENCH_RECIPES})
 echo "[1/4] training throughput, ours and PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') interleaved recipe by recipe"
-: > "$out/ours-train.jsonl"; : > "$out/peer-train.jsonl"; : > "$out/train.log"
-for name in "${names[@]}"; do
-  dotnet "$bench_dll" train recipes "$name" >> "$out/ours-train.jsonl" 2>> "$out/train.log"
-  /usr/bin/python3 bench/peer.py recipes train "$name" >> "$out/peer-train.jsonl" 2>> "$out/train.log"
-  tail -n 2 "$out/train.log"
+: > "$out/train.log"
+rm -f "$out"/ours-train*.jsonl "$out"/peer-train*.jsonl
+for threads in "${thread_counts[@]}"; do
+  # The first count's table keeps the plain names; the others get a -tN suffix (report.py reads both).
+  suffix=""; [ "$threads" != "${thread_counts[0]}" ] && suffix="-t$threads"
+  : > "$out/ours-train$suffix.jsonl"; : > "$out/peer-train$suffix.jsonl"
+  echo "  $threads thread(s)"
+  for name in "${names[@]}"; do
+    AE_THREADS=$threads OMP_NUM_THREADS=$threads dotnet "$bench_dll" train recipes "$name" >> "$out/ours-train$suffix.jsonl" 2>> "$out/train.log"
+    AE_THREADS=$threads OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peer.py recipes train "$name" >> "$out/peer-train$suffix.jsonl" 2>> "$out/train.log"
+    tail -n 2 "$out/train.log"
+  done
 done
 echo "[2/4] matmul limit, time split, encode: ours, then the peer"
 dotnet "$bench_dll" ours recipes > "$out/ours.json" 2> "$out/ours.log"
@@ -40,5 +52,5 @@ for i in 1 2 3 4 5; do
 done
 printf '%s\n' "${help_times[@]}" > "$out/help.txt"
 if LD_DEBUG=libs src/AutoEncoders.Cli/bin/Release/net10.0/ae --help 2>&1 >/dev/null | grep -q 'libtorch'; then echo yes > "$out/help-loads-libtorch.txt"; else echo no > "$out/help-loads-libtorch.txt"; fi
-/usr/bin/python3 bench/report.py "$out" > bench/RESULTS.md
-echo "wrote bench/RESULTS.md"
+/usr/bin/python3 bench/report.py "$out" "$SECONDS" > bench/RESULTS.md
+echo "wrote bench/RESULTS.md in $SECONDS s"

@@ -49,7 +49,7 @@ internal sealed class Throughput : ITrainingCallback
         }
     }
 
-    public void OnBatchEnd(int epoch, long batch, long batchesPerEpoch, IReadOnlyDictionary<string, double> runningMeans, double samplesPerSecond)
+    public void OnBatchEnd(Trainer trainer, BatchProgress progress)
     {
         _stamps.Add(_clock.Elapsed.TotalSeconds);
         _cpuStamps.Add(ThreadClock.Seconds());

@@ -16,25 +16,35 @@ public static partial class TorchRuntime
     private static readonly Lock Gate = new();
     // Set in the native environment (what oneDNN reads when its first kernel is made) before libtorch loads, unless
     // the user set it; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix.
-    private static readonly string? OneDnnIsaInForce = NativeEnvironment.SetDefault(OneDnnIsaVariable, "AVX");
+    private static readonly string? OneDnnIsaInForce = NativeEnvironment.SetDefault(OneDnnIsaVariable, DefaultOneDnnIsa);
     private static bool s_loaded;
     // No static initialiser may touch torch: where libtorch cannot load, that would fail this type's initialisation
     // with TorchSharp's message before EnsureLoaded could explain the cause.
     private static torch.Device? s_device;
 
     /// <summary>
-    /// The oneDNN instruction-set cap in force for this process (<see cref="OneDnnIsaVariable"/>): "AVX" unless
-    /// the environment set another value before start.
+    /// The oneDNN instruction-set cap in force for this process (<see cref="OneDnnIsaVariable"/>): the value the
+    /// environment set before start, else <see cref="DefaultOneDnnIsa"/>.
     /// </summary>
     /// <remarks>
-    /// libtorch 2.10's oneDNN 3.7.1 computes wrong float32 gradients of conv2d with respect to its input (and
-    /// wrong conv_transpose2d) with its AVX2 and AVX-512 kernels on this project's machines (AMD EPYC with
-    /// AVX-512 BF16/VNNI): relative errors of 0.6 to 1 against float64 and sometimes NaN, for 16→1 channels at
-    /// 28×28 (AVX2) and also 16→8 at 14×14 and 8→8 at 7×7 (AVX-512); forward passes and weight gradients are
-    /// right. With oneDNN capped at AVX (or SSE4.1) the errors are 5e-7. Matrix products do not go through oneDNN
-    /// and keep their speed; convolutions are slower but right.
+    /// On AMD EPYC machines with AVX-512 (BF16/VNNI), libtorch 2.10's oneDNN 3.7.1 computed wrong float32 gradients
+    /// of conv2d with respect to its input (and wrong conv_transpose2d) with its AVX-512 kernels, and with its AVX2
+    /// kernels for 16→1 channels at 28×28: relative errors of 0.6 to 1 against float64 and sometimes NaN (found
+    /// 2026-12-02). On the AVX2-only AMD EPYC (Zen 3) machines of 2026-12-06 the same checks pass with the AVX2
+    /// kernels (errors below 1e-6, as PyTorch 1.13's oneDNN 2.6 gives), and convolutions run 1.4× faster than
+    /// capped at AVX. So the cap is AVX where the processor has AVX-512 and AVX2 elsewhere; docs/performance.md
+    /// and bench/onednn-conv-repro hold the reproduction.
     /// </remarks>
     public static string? OneDnnIsa => OneDnnIsaInForce;
+
+    /// <summary>
+    /// The cap used when the environment sets none: "AVX" on processors with AVX-512 (where wrong convolution
+    /// gradients were measured with oneDNN's AVX-512 and AVX2 kernels), "AVX2" on the others.
+    /// </summary>
+    public static string DefaultOneDnnIsa => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX" : "AVX2";
+
+    /// <summary>Whether glibc keeps freed tensor memory for reuse in this process (see <see cref="NativeHeap"/>).</summary>
+    public static bool HeapKept { get; private set; }
 
     /// <summary>The .NET random source seeded together with torch.</summary>
     public static Random Random { get; private set; } = new();
@@ -66,6 +76,7 @@ public static partial class TorchRuntime
                 return;
             }
 
+            HeapKept = NativeHeap.KeepFreedMemory();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
