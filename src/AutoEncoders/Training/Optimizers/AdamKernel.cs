@@ -60,8 +60,15 @@ internal static unsafe class AdamKernel
         });
     }
 
-    private static float* Pointer(Tensor t) =>
-        (float*)t.storage<float>().data_ptr() + t.storage_offset();
+    // The tensor's own memory (its offset included), with no handle made: storage<float>() would make an alias
+    // tensor per call that only a dispose scope or the finalizer frees, four per parameter per step.
+    private static float* Pointer(Tensor t)
+    {
+        fixed (byte* start = t.bytes)
+        {
+            return (float*)start;
+        }
+    }
 
     private static void Run(float* p, float* g, float* m, float* v, long start, long end, Coefficients c)
     {
