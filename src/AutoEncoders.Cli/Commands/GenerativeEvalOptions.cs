@@ -16,7 +16,7 @@ internal sealed class GenerativeEvalOptions
 {
     public Option<bool> Generative { get; } = new("--generative") { Description = "Evaluate as the generative benchmark does: test reconstruction error, the IWAE bound (k = --iwae-samples, default 1000, on the first --iwae-limit test images, default 1000) for variational models, and the Fréchet distance between classifier features of the test images and of decoded prior samples (a small classifier's feature space, not Inception's FID)." };
 
-    public Option<string?> Classifier { get; } = new("--classifier") { Description = "With --generative: the folder of the feature classifier (classifier.json, weights.bin); when it holds none, one is trained on the full training split of the model's dataset (fixed seed) and saved there." };
+    public Option<string?> Classifier { get; } = new("--classifier") { Description = "With --generative: the folder of the feature classifier (classifier.json, weights.bin); when it holds none, one is trained (seed 1) on the training images the run was trained on (or --dataset's training split) and saved there." };
 
     public Option<int> Generated { get; } = new("--generated") { Description = "With --generative: prior samples decoded for the Fréchet distance.", DefaultValueFactory = _ => 10_000 };
 
@@ -72,7 +72,7 @@ internal sealed class GenerativeEvalOptions
         return 0;
     }
 
-    /// <summary>The full training split of the data the test set comes from (--dataset, else the run's recipe), without the run's --train-limit.</summary>
+    /// <summary>The training split of the data the test set comes from: --dataset's, else the run's own training images (its --train-limit included).</summary>
     private static TensorDataset TrainingSplit(ModelOnData run)
     {
         string? dataset = run.Parse.GetValue<string?>("--dataset");
@@ -81,7 +81,7 @@ internal sealed class GenerativeEvalOptions
             throw new ArgumentException("--generative with --images: pass --classifier a folder that already holds a feature classifier, or use --dataset so one can be trained on its training split.");
         }
 
-        DataSource source = RunDataSource.Resolve(run.Directory, dataset) with { TrainLimit = null };
+        DataSource source = RunDataSource.Resolve(run.Directory, dataset);
         return DataSourceLoader.Load(source, DatasetSplit.Train, run.Common.DatasetOptions(run.Parse, run.Output));
     }
 }
