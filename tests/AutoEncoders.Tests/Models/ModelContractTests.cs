@@ -63,6 +63,8 @@ public sealed class ModelContractTests
         ["conv_vae"] = new($$"""{ "kind": "conv_vae", "channels": 1, "height": 8, "width": 8, "encoder": {{SmallConvEncoder}}, "latentSize": 2, "decoderInput": [4, 4, 4], "decoder": {{SmallConvDecoder}} }""", Elbo, "latentSize", "0"),
         ["adversarial"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "gaussian" } }""", Mse, "adversarialLearningRateFactor", "0"),
         ["adversarial-mixture"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "mixture", "components": 3 } }""", Mse, "discriminatorLayers", "[0]"),
+        ["wae"] = new("""{ "kind": "wae", "layers": [16, 8, 2], "priorStd": 1.5 }""", """{ "reconstruction": { "kind": "mse", "reduction": "sum_per_example" }, "penalties": [ { "kind": "mmd", "weight": 10 } ] }""", "priorStd", "0"),
+        ["cvae"] = new("""{ "kind": "cvae", "layers": [16, 8, 2], "classes": 3 }""", """{ "reconstruction": { "kind": "nll" }, "penalties": [ { "kind": "info_vae", "alpha": 0.5, "lambda": 10 } ] }""", "classes", "1"),
     };
 
     /// <summary>Every loss term: its JSON and the model kind (from <see cref="Kinds"/>) it is computed on; one line each.</summary>
@@ -79,6 +81,8 @@ public sealed class ModelContractTests
         ["contractive-estimate"] = ("""{ "kind": "contractive", "method": "estimate", "projections": 2 }""", "dense-contractive"),
         ["kl_divergence"] = ("""{ "kind": "kl_divergence" }""", "vae"),
         ["nll"] = ("""{ "kind": "nll" }""", "vae"),
+        ["mmd"] = ("""{ "kind": "mmd", "kernel": "gaussian", "scales": [0.5, 1, 2] }""", "wae"),
+        ["info_vae"] = ("""{ "kind": "info_vae", "alpha": 0, "lambda": 1.1 }""", "cvae"),
     };
 
     /// <summary>Every corruption; one line each.</summary>
