@@ -15,7 +15,8 @@ namespace AutoEncoders.Evaluation.Generative;
 /// Fréchet distance between the test images and decoded prior samples in the feature space of a small
 /// <see cref="FeatureClassifier"/> trained on the same dataset. The last is built like Heusel et al.'s (2017) FID
 /// but it is not FID: the features are not Inception-v3's, and its values compare only models measured with the
-/// same stored classifier and the same numbers of samples.
+/// same stored classifier and the same numbers of samples. A conditional VAE reconstructs each test image with its
+/// label and decodes its prior samples with the test labels in turn, so its samples have the test set's class mix.
 /// </summary>
 public static class GenerativeEvaluation
 {
@@ -38,7 +39,10 @@ public static class GenerativeEvaluation
         ReconstructionMetrics reconstruction;
         using (var scope = torch.NewDisposeScope())
         {
-            reconstruction = ReconstructionMetrics.Compute(test.Features, trained.ReconstructAll(test));
+            Tensor reconstructions = trained.Model is ConditionalVariationalAutoencoder conditional
+                ? conditional.MapConditioned(Labelled(test), conditional.Reconstruct)
+                : trained.ReconstructAll(test);
+            reconstruction = ReconstructionMetrics.Compute(test.Features, reconstructions);
         }
 
         (double? iwae, long iwaeExamples) = ImportanceWeightedBound(trained, test, options);
@@ -50,7 +54,22 @@ public static class GenerativeEvaluation
         {
             using var scope = torch.NewDisposeScope();
             long count = Math.Min(options.BatchSize, options.GeneratedSamples - start);
-            Tensor decoded = trained.Decode(codes.narrow(0, start, count).reshape([count, .. trained.Manifest.Model.CodeShape]));
+            Tensor code = codes.narrow(0, start, count).reshape([count, .. trained.Manifest.Model.CodeShape]);
+            Tensor decoded;
+            if (trained.Model is ConditionalVariationalAutoencoder conditional)
+            {
+                // The i-th sample gets the i-th test label (cycling): the samples have the test set's class mix.
+                Tensor labels = Labelled(test).Labels!.index_select(0, torch.arange(start, start + count) % test.Count);
+                using (conditional.Conditioned(labels.to(conditional.ParameterDevice)))
+                {
+                    decoded = trained.Decode(code);
+                }
+            }
+            else
+            {
+                decoded = trained.Decode(code);
+            }
+
             features.Add(classifier.Classifier.FeaturesOf(decoded.reshape(count, -1).cpu()).MoveToOuterDisposeScope());
         }
 
@@ -70,6 +89,9 @@ public static class GenerativeEvaluation
             ClassifierTrainVsTestFrechet = classifier.Info.TrainVsTestFrechet,
         };
     }
+
+    private static TensorDataset Labelled(TensorDataset test) =>
+        test.Labels is not null ? test : throw new ArgumentException($"{test.Name}: a conditional model reconstructs and generates with labels; this test data has none.");
 
     /// <summary>The IWAE bound of a variational model on the first examples of <paramref name="test"/>; null for other kinds or k = 0.</summary>
     private static (double? Bound, long Examples) ImportanceWeightedBound(TrainedAutoencoder trained, TensorDataset test, GenerativeEvaluationOptions options)

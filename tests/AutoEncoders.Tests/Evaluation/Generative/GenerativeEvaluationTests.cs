@@ -80,6 +80,22 @@ public sealed class GenerativeEvaluationTests(MnistFeatureClassifierFixture mnis
     }
 
     [Fact]
+    public void A_conditional_vae_is_evaluated_with_the_test_labels()
+    {
+        using var test = mnist.Test.Slice(0, 300);
+        var options = new GenerativeEvaluationOptions { GeneratedSamples = 300, ImportanceSamples = 5, ImportanceLimit = 10, Seed = 3 };
+        TorchRuntime.SetSeed(6);
+        var config = new ConditionalVariationalAutoencoderConfig { Layers = [784, 32, 4], Classes = 10 };
+        using var trained = new TrainedAutoencoder(config.Build(), new ModelManifest { Model = config });
+        GenerativeMetrics metrics = GenerativeEvaluation.Evaluate(trained, test, mnist.Stored, options);
+        Assert.NotNull(metrics.ImportanceWeightedBound);
+        Assert.True(metrics.FrechetDistance > 0 && metrics.ReconstructionSquaredError > 0);
+
+        var unlabelled = new AutoEncoders.Data.TensorDataset(test.Features, name: "unlabelled"); // shares test's features: not disposed twice
+        Assert.Contains("with labels", Assert.Throws<ArgumentException>(() => GenerativeEvaluation.Evaluate(trained, unlabelled, mnist.Stored, options)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stored_classifier_loads_with_the_same_features_and_the_cli_evaluates_a_run_with_it()
     {
         using var dir = new TempDirectory();
