@@ -10,7 +10,11 @@ namespace AutoEncoders.Objectives;
 /// and the dimension-wise KL (<see cref="KlDecomposition"/>), weighted <see cref="Alpha"/> * MI +
 /// <see cref="Beta"/> * TC + <see cref="Gamma"/> * dim-KL. The aggregate posterior q(z) and its marginals q(z_j)
 /// are estimated on the mini-batch by minibatch-weighted or minibatch-stratified sampling
-/// (<see cref="Sampling"/>), which need the training set's size N (<see cref="DatasetSize"/>). It replaces
+/// (<see cref="Sampling"/>; the stratified one needs the training set's size N, <see cref="DatasetSize"/>). The
+/// weighted estimate here is q(z_i) ~ (1/M) sum_j q(z_i | x_j) over the batch of M: the paper writes 1/(N M), which
+/// differs by the constant log N in every log-density estimate, so the gradients are the same, but its parts are then
+/// offset (MI by +log N, TC by -(d - 1) log N, dim-KL by +d log N); with 1/M, like the stratified weights that sum to
+/// 1, the reported TC is near 0 for independent codes. It replaces
 /// <c>kl_divergence</c> beside <c>nll</c>; with alpha = beta = gamma = 1 it is the single-sample KL estimate.
 /// Needs the prior N(0, I) (the dimension-wise KL assumes a factorised prior).
 /// </summary>
@@ -27,7 +31,10 @@ public sealed class TotalCorrelationDecomposition : LossTerm
     /// <summary>Weight of the dimension-wise KL (the paper keeps 1).</summary>
     public double Gamma { get; init; } = 1.0;
 
-    /// <summary>N, the number of training examples q(z) is the aggregate over (60,000 for MNIST's training set); 1 or more.</summary>
+    /// <summary>
+    /// N, the number of training examples q(z) is the aggregate over (60,000 for MNIST's training set): needed by
+    /// minibatch-stratified sampling (1 or more there); minibatch-weighted sampling does not use it (0 is allowed).
+    /// </summary>
     public long DatasetSize { get; init; }
 
     /// <summary>Minibatch-weighted (default) or minibatch-stratified sampling.</summary>
@@ -47,9 +54,9 @@ public sealed class TotalCorrelationDecomposition : LossTerm
             }
         }
 
-        if (DatasetSize < 1)
+        if (Sampling == TotalCorrelationSampling.MinibatchStratified ? DatasetSize < 1 : DatasetSize < 0)
         {
-            throw new ArgumentException($"beta_tcvae: datasetSize must be the number of training examples N (1 or more); found {DatasetSize}.");
+            throw new ArgumentException($"beta_tcvae: datasetSize must be the number of training examples N (1 or more; minibatch_stratified sampling needs it); found {DatasetSize}.");
         }
     }
 
@@ -63,9 +70,9 @@ public sealed class TotalCorrelationDecomposition : LossTerm
         ArgumentNullException.ThrowIfNull(logVariance);
         ArgumentNullException.ThrowIfNull(z);
         long b = mean.shape[0];
-        if (datasetSize < b)
+        if (sampling == TotalCorrelationSampling.MinibatchStratified && datasetSize < b)
         {
-            throw new ArgumentException($"beta_tcvae: datasetSize ({datasetSize}) must be at least the batch size ({b}).");
+            throw new ArgumentException($"beta_tcvae: datasetSize ({datasetSize}) must be at least the batch size ({b}) for minibatch_stratified sampling.");
         }
 
         using var scope = torch.NewDisposeScope();
@@ -106,7 +113,7 @@ public sealed class TotalCorrelationDecomposition : LossTerm
     }
 
     /// <summary>
-    /// log of the weight of q(z_i | x_k) in the estimate of q(z_i), [B, B]: 1/(N M) everywhere (weighted, M = B), or
+    /// log of the weight of q(z_i | x_k) in the estimate of q(z_i), [B, B]: 1/M everywhere (weighted, M = B), or
     /// the stratified weights of the paper's appendix C.1 (M = B - 1 other examples): 1/N for the example z_i was
     /// drawn from, (N - M)/(N M) for one other, 1/M for the rest; each row sums to 1. (Chen et al.'s released code
     /// places the 1/N by column rather than at the own example; this follows the paper.)
@@ -115,7 +122,7 @@ public sealed class TotalCorrelationDecomposition : LossTerm
     {
         if (sampling == TotalCorrelationSampling.MinibatchWeighted || b < 2)
         {
-            return torch.full([b, b], -Math.Log((double)n * b), dtype: dtype, device: device);
+            return torch.full([b, b], -Math.Log(b), dtype: dtype, device: device);
         }
 
         long m = b - 1;

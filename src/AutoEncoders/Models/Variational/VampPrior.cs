@@ -44,7 +44,7 @@ public sealed class VampPrior : nn.Module
     /// <summary>The pseudo-inputs the encoder sees, [K, input shape].</summary>
     public Tensor PseudoInputs() => _config.PseudoInputActivation switch
     {
-        PseudoInputActivation.Hardtanh => nn.functional.hardtanh(_pseudoInputs, 0.0, 1.0),
+        PseudoInputActivation.Hardtanh => torch.clamp(_pseudoInputs, 0.0, 1.0),
         PseudoInputActivation.Sigmoid => torch.sigmoid(_pseudoInputs),
         _ => _pseudoInputs.alias(),
     };
