@@ -19,6 +19,8 @@ namespace AutoEncoders.Objectives;
 [JsonDerivedType(typeof(NegativeLogLikelihood), "nll")]
 [JsonDerivedType(typeof(MmdPenalty), "mmd")]
 [JsonDerivedType(typeof(InfoVaeDivergence), "info_vae")]
+[JsonDerivedType(typeof(ImportanceWeightedBound), "iwae")]
+[JsonDerivedType(typeof(TotalCorrelationDecomposition), "beta_tcvae")]
 public abstract class LossTerm
 {
     /// <summary>Multiplier of the term in the total loss (lambda or beta in the papers).</summary>
