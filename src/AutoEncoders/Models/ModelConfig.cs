@@ -4,6 +4,7 @@ using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
 using AutoEncoders.Models.Variational;
+using AutoEncoders.Models.VectorQuantized;
 
 namespace AutoEncoders.Models;
 
@@ -18,6 +19,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(VariationalAutoencoderConfig), "vae")]
 [JsonDerivedType(typeof(ConvolutionalVariationalAutoencoderConfig), "conv_vae")]
 [JsonDerivedType(typeof(AdversarialAutoencoderConfig), "adversarial")]
+[JsonDerivedType(typeof(VectorQuantizedAutoencoderConfig), "vqvae")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

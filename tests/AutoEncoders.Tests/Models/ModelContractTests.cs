@@ -63,6 +63,8 @@ public sealed class ModelContractTests
         ["conv_vae"] = new($$"""{ "kind": "conv_vae", "channels": 1, "height": 8, "width": 8, "encoder": {{SmallConvEncoder}}, "latentSize": 2, "decoderInput": [4, 4, 4], "decoder": {{SmallConvDecoder}} }""", Elbo, "latentSize", "0"),
         ["adversarial"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "gaussian" } }""", Mse, "adversarialLearningRateFactor", "0"),
         ["adversarial-mixture"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "mixture", "components": 3 } }""", Mse, "discriminatorLayers", "[0]"),
+        ["vqvae"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4 }""", Mse, "codebookSize", "0"),
+        ["vqvae-codebook-loss"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4, "codebookUpdate": "loss" }""", Bce, "decay", "1"),
     };
 
     /// <summary>Every loss term: its JSON and the model kind (from <see cref="Kinds"/>) it is computed on; one line each.</summary>
