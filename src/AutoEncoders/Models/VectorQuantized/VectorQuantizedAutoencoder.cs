@@ -172,33 +172,9 @@ public sealed class VectorQuantizedAutoencoder : Autoencoder, IGenerativeAutoenc
         return _quantizer.Lookup(indices.to(_quantizer.Embedding.device)).MoveToOuterDisposeScope();
     }
 
-    private Tensor RunEncoder(Tensor x)
-    {
-        Tensor h = x;
-        int last = _encoder.Count - 1;
-        for (int i = 0; i <= last; i++)
-        {
-            h = _encoder[i].forward(h);
-            if (i < last)
-            {
-                h = ActivationFunction.Apply(_config.Activation, h);
-            }
-        }
+    private Tensor RunEncoder(Tensor x) =>
+        DenseStack.Run(_encoder, x, _config.Activation, Activation.Linear).Output.reshape(x.shape[0], _config.CodeVectors, _config.EmbeddingSize);
 
-        return h.reshape(x.shape[0], _config.CodeVectors, _config.EmbeddingSize);
-    }
-
-    private (Tensor Output, Tensor PreActivation) RunDecoder(Tensor vectors)
-    {
-        Tensor h = vectors.reshape(vectors.shape[0], -1);
-        int last = _decoder.Count - 1;
-        Tensor z = h;
-        for (int i = 0; i <= last; i++)
-        {
-            z = _decoder[i].forward(h);
-            h = ActivationFunction.Apply(i == last ? _config.OutputActivation : _config.Activation, z);
-        }
-
-        return (h, z);
-    }
+    private (Tensor Output, Tensor PreActivation) RunDecoder(Tensor vectors) =>
+        DenseStack.Run(_decoder, vectors.reshape(vectors.shape[0], -1), _config.Activation, _config.OutputActivation);
 }
