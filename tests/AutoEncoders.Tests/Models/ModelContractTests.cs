@@ -69,6 +69,8 @@ public sealed class ModelContractTests
         ["adversarial-mixture"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "mixture", "components": 3 } }""", Mse, "discriminatorLayers", "[0]"),
         ["wae"] = new("""{ "kind": "wae", "layers": [16, 8, 2], "priorStd": 1.5 }""", """{ "reconstruction": { "kind": "mse", "reduction": "sum_per_example" }, "penalties": [ { "kind": "mmd", "weight": 10 } ] }""", "priorStd", "0"),
         ["cvae"] = new("""{ "kind": "cvae", "layers": [16, 8, 2], "classes": 3 }""", """{ "reconstruction": { "kind": "nll" }, "penalties": [ { "kind": "info_vae", "alpha": 0.5, "lambda": 10 } ] }""", "classes", "1"),
+        ["vqvae"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4 }""", Mse, "codebookSize", "0"),
+        ["vqvae-codebook-loss"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4, "codebookUpdate": "loss" }""", Bce, "decay", "1"),
     };
 
     /// <summary>Every loss term: its JSON and the model kind (from <see cref="Kinds"/>) it is computed on; one line each.</summary>
