@@ -152,17 +152,27 @@ public sealed class ConditionalVariationalAutoencoder : VariationalModel
         foreach (Batch batch in data.Batches(batchSize))
         {
             using var scope = torch.NewDisposeScope();
-            int samples = start < importanceLimit ? options.ImportanceSamples : 0;
             using var slice = new TensorDataset(batch.Features.alias(), batch.Labels!.alias());
             using (Conditioned(batch.Labels.to(ParameterDevice)))
             {
-                VariationalMetrics part = VariationalEvaluation.Evaluate(this, slice, samples, importanceLimit - start, batchSize, options.Seed + index, options.ElboSamples);
+                VariationalMetrics part = VariationalEvaluation.Evaluate(this, slice, 0, null, batchSize, options.Seed + index, options.ElboSamples);
                 elbo += part.Elbo * part.Count;
                 kl += part.Kl * part.Count;
                 likelihood += part.ExpectedLogLikelihood * part.Count;
-                iwae += (part.ImportanceWeightedBound ?? 0) * part.ImportanceCount;
-                iwaeElbo += (part.ElboOnImportanceSubset ?? 0) * part.ImportanceCount;
-                iwaeCount += part.ImportanceCount;
+            }
+
+            // The IWAE bound on the first examples only: the part of this batch before the limit, conditioned alike.
+            long inside = Math.Min(batch.Size, importanceLimit - start);
+            if (options.ImportanceSamples > 0 && inside > 0)
+            {
+                using TensorDataset subset = slice.Slice(0, inside);
+                using (Conditioned(subset.Labels!.to(ParameterDevice)))
+                {
+                    VariationalMetrics part = VariationalEvaluation.Evaluate(this, subset, options.ImportanceSamples, null, batchSize, options.Seed + index, options.ElboSamples);
+                    iwae += part.ImportanceWeightedBound!.Value * part.ImportanceCount;
+                    iwaeElbo += part.ElboOnImportanceSubset!.Value * part.ImportanceCount;
+                    iwaeCount += part.ImportanceCount;
+                }
             }
 
             start += batch.Size;
