@@ -44,10 +44,10 @@ run_one() { # model recipe dataset
   load_start=$(cut -d' ' -f1 /proc/loadavg)
   start=$(date +%s)
   echo "== $model on $dataset ($(date -u +%H:%M:%S), load $load_start)"
-  $ae train --recipe "$recipe" --dataset "$dataset" "${limit[@]}" --epochs "$EPOCHS" --out "$RUNS" --name "$model-$dataset" --progress lines > "$log" 2>&1 || return 1
+  $ae train --recipe "$recipe" --dataset "$dataset" "${limit[@]}" --epochs "$EPOCHS" --out "$RUNS" --name "$model-$dataset" --progress lines < /dev/null > "$log" 2>&1 || return 1
   dir=$(grep '^saved' "$log" | awk '{print $2}')
   $ae eval "$dir" --generative --classifier "$OUT/.classifiers/$dataset" --iwae-samples 1000 --iwae-limit "$IWAE_LIMIT" \
-    --generated "$GENERATED" --seed 1 --json > "$OUT/rows/$model-$dataset.json.tmp" 2>> "$log" || return 1
+    --generated "$GENERATED" --seed 1 --json < /dev/null > "$OUT/rows/$model-$dataset.json.tmp" 2>> "$log" || return 1
   end=$(date +%s)
   "$PY" - "$OUT/rows/$model-$dataset.json.tmp" "$dir/history.json" "$model" "$recipe" "$dataset" "$EPOCHS" "$AE_THREADS" "$load_start" "$((end - start))" "${limit[1]:-all}" <<'PYEOF'
 import json, sys, datetime
@@ -64,12 +64,13 @@ PYEOF
   echo "   done in $((end - start)) s"
 }
 
-while read -r model recipe; do
-  case "$model" in ''|'#'*) continue ;; esac
-  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $model "* ]]; then continue; fi
-  if [ ! -f "$recipe" ]; then echo "== $model: $recipe is missing; skipped"; continue; fi
-  for dataset in $DATASETS; do
+# Every model on the first dataset, then every model on the next: a run cut short still has whole datasets.
+for dataset in $DATASETS; do
+  while read -r model recipe; do
+    case "$model" in ''|'#'*) continue ;; esac
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $model "* ]]; then continue; fi
+    if [ ! -f "$recipe" ]; then echo "== $model: $recipe is missing; skipped"; continue; fi
     run_one "$model" "$recipe" "$dataset" || echo "   $model on $dataset FAILED (see $OUT/logs/$model-$dataset.log)"
-  done
-done < "$OUT/models.txt"
+  done < "$OUT/models.txt"
+done
 "$PY" "$OUT/table.py"
