@@ -53,7 +53,7 @@ run_one() { # model recipe dataset
 import json, sys, datetime
 path, history, model, recipe, dataset, epochs, threads, load_start, wall, train_limit = sys.argv[1:]
 row = json.load(open(path)); h = json.load(open(history))
-row.update(model=model, recipe=recipe, dataset=dataset, epochs=len(h["epochs"]), requested_epochs=int(epochs),
+row.update(name=model, recipe=recipe, dataset=dataset, epochs=len(h["epochs"]), requested_epochs=int(epochs),
            train_seconds=sum(e["seconds"] for e in h["epochs"]), threads=int(threads), train_limit=train_limit,
            load_start=float(load_start), load_end=float(open("/proc/loadavg").read().split()[0]),
            wall_seconds=int(wall), date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))

@@ -10,10 +10,12 @@ NAMES = {"mnist": "MNIST (10k slice)", "fashion-mnist": "Fashion-MNIST"}
 
 order = [line.split()[0] for line in open(os.path.join(OUT, "models.txt")) if line.strip() and not line.startswith("#")]
 rows = [json.load(open(p)) for p in glob.glob(os.path.join(OUT, "rows", "*.json"))]
+for r in rows:
+    r.setdefault("name", r.get("model"))  # rows written before the key was renamed
 if not rows:
     sys.exit("no rows in experiments/generative/rows; run experiments/generative/run.sh first")
 datasets = sorted({r["dataset"] for r in rows}, key=lambda d: list(NAMES).index(d) if d in NAMES else 99)
-rows.sort(key=lambda r: (datasets.index(r["dataset"]), order.index(r["model"]) if r["model"] in order else 99))
+rows.sort(key=lambda r: (datasets.index(r["dataset"]), order.index(r["name"]) if r["name"] in order else 99))
 
 
 def data_label(r):
@@ -28,7 +30,7 @@ lines = ["| model | data | epochs | test recon. error | IWAE k=1000 | Fréchet d
 for r in rows:
     iwae = next((v for k, v in r.items() if k.startswith("iwae_k")), None)
     iwae_text = f"{iwae:.2f} ({int(r['iwae_examples'])})" if iwae is not None else "—"
-    lines.append(f"| {r['model']} (`{os.path.basename(r['recipe'])}`) | {data_label(r)} | {r['epochs']} | "
+    lines.append(f"| {r['name']} (`{os.path.basename(r['recipe'])}`) | {data_label(r)} | {r['epochs']} | "
                  f"{r['reconstruction_squared_error']:.2f} | {iwae_text} | {r['frechet_distance']:.2f} | "
                  f"{r['train_seconds']:.0f} | {r['threads']} | {r['date']} | {r['load_start']:.1f}–{r['load_end']:.1f} |")
 
@@ -40,6 +42,8 @@ for d in datasets:
         references.append(f"| {NAMES.get(d, d)} | {c['trainData']} ({c['trainExamples']:,}) | {c['testAccuracy']:.2%} | "
                           f"{c['trainVsTestFrechet']:.2f} ({c['trainVsTestExamples']:,} a side) |")
 
+have = {(r["name"], r["dataset"]) for r in rows}
+missing = [f"{m} on {NAMES.get(d, d)}" for d in datasets for m in order if (m, d) not in have]
 epochs = sorted({r["epochs"] for r in rows})
 generated = sorted({int(r["generated_samples"]) for r in rows})
 iwae_examples = sorted({int(r["iwae_examples"]) for r in rows if "iwae_examples" in r})
@@ -66,7 +70,7 @@ says), its recipe's batch size, optimiser and seed; then `ae eval RUN --generati
 
 """ + "\n".join(lines) + """
 
-Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
+""" + (("Not in this table (no row written; rerun `run.sh` with ONLY=... to add them): " + ", ".join(missing) + ".\n\n") if missing else "") + """Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
 1-minute load average of the machine when the row started and ended. The machine was a shared 2-core one with other
 jobs running, so the times say little beyond their order of magnitude.
 
