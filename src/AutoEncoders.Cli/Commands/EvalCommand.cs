@@ -16,14 +16,20 @@ internal static class EvalCommand
         var iwaeSamples = new Option<int>("--iwae-samples") { Description = "Variational models: importance samples k for the IWAE bound on log p(x) (e.g. 1000); 0 skips it.", DefaultValueFactory = _ => 0 };
         var iwaeLimit = new Option<long?>("--iwae-limit") { Description = "Variational models: compute the IWAE bound on the first N examples only (it costs k decodes per example)." };
         var elboSamples = new Option<int>("--elbo-samples") { Description = "Variational models: draws of z per example for the ELBO's expected log-likelihood.", DefaultValueFactory = _ => 1 };
+        var generative = new GenerativeEvalOptions();
         var priorMatch = new Option<long>("--prior-match") { Description = "Compare the codes of the first N examples with N draws from the model's prior (N(0, I) for models without one): per-dimension means and standard deviations, and the RBF-kernel MMD^2 raw, standardised and between two prior samples; 0 skips it.", DefaultValueFactory = _ => 0 };
         return ModelOnDataCommand.Create(
             "eval",
             "Evaluate a trained model: squared error per sample, MSE/BCE per value, PSNR and the objective's terms; for variational models also the test ELBO, the IWAE bound (--iwae-samples K), the KL term and the active units, in nats per example.",
-            [json, iwaeSamples, iwaeLimit, elboSamples, priorMatch],
+            [json, iwaeSamples, iwaeLimit, elboSamples, priorMatch, .. generative.All],
             run =>
             {
                 ParseResult parse = run.Parse;
+                if (parse.GetValue(generative.Generative))
+                {
+                    return generative.Run(run, parse.GetValue(json), iwaeSamples, iwaeLimit);
+                }
+
                 TrainedAutoencoder trained = run.Model;
                 TensorDataset test = run.Data;
                 int seed = parse.GetValue(run.Common.Seed) ?? 0;

@@ -33,10 +33,11 @@ internal static class GenerateCommand
         var noise = new Option<string?>("--noise") { Description = "The chain's corruption KIND:AMOUNT (gaussian:0.5, masking:0.3, salt_and_pepper:0.1); default: the one the model was trained with." };
         var sampleOutput = new Option<bool>("--sample-output") { Description = "Chains: draw each value from the Bernoulli the reconstruction parameterises instead of keeping the mean." };
         var imageShape = new Option<string?>("--image-shape") { Description = "Shape of one sample as C,H,W (e.g. 1,28,28) when it cannot be inferred." };
+        var classOption = new Option<int?>("--class") { Description = "Conditional VAE (kind cvae): the class to generate, 0..classes-1; required for such a model, refused for others." };
         return ModelOnDataCommand.Create(
             "generate",
             "Generate new data from a trained model: decoded prior samples (VAE, AAE), a decoded latent grid (--grid), or a denoising autoencoder's Markov chain (--chain); writes a PNG grid and, with --values, the samples.",
-            [output, values, count, columns, grid, gridSteps, chain, chainSteps, chainStart, noise, sampleOutput, imageShape],
+            [output, values, count, columns, grid, gridSteps, chain, chainSteps, chainStart, noise, sampleOutput, imageShape, classOption],
             run =>
             {
                 ParseResult parse = run.Parse;
@@ -55,6 +56,7 @@ internal static class GenerateCommand
                 using var generator = new Generator((ulong)seed);
                 using var scope = torch.NewDisposeScope();
                 string png = parse.GetValue(output)!;
+                using IDisposable? condition = ClassCondition(net, parse.GetValue(classOption), parse.GetValue(chain), directory, trained.Manifest.ClassNames, out string caption);
                 Tensor generated;
                 if (parse.GetValue(chain))
                 {
@@ -102,8 +104,8 @@ internal static class GenerateCommand
                     (Tensor codes, string source) = GenerativeViews.SampleCodes(net, n, () => trained.EncodeAll(run.Data).reshape(run.Data.Count, -1), generator);
 
                     generated = trained.Decode(codes.reshape([n, .. trained.Manifest.Model.CodeShape]));
-                    GenerativeViews.SaveImages(generated, layout, png, parse.GetValue(columns), "Generated samples",
-                        string.Create(CultureInfo.InvariantCulture, $"Decoder outputs for {n} codes drawn (seed {seed}) from {source}."));
+                    GenerativeViews.SaveImages(generated, layout, png, parse.GetValue(columns), "Generated samples" + caption,
+                        string.Create(CultureInfo.InvariantCulture, $"Decoder outputs for {n} codes drawn (seed {seed}) from {source}{caption}."));
                 }
 
                 stdout.WriteLine($"wrote {png} ({generated.shape[0]} samples)");
@@ -115,6 +117,41 @@ internal static class GenerateCommand
 
                 return 0;
             });
+    }
+
+    /// <summary>
+    /// The condition of a conditional VAE on --class (its scope, and a caption part such as " of class 3"); refuses a
+    /// conditional model without a class or with one outside its labels, and --class for any other model.
+    /// </summary>
+    private static IDisposable? ClassCondition(Autoencoder net, int? label, bool chain, string directory, IReadOnlyList<string>? classNames, out string caption)
+    {
+        caption = string.Empty;
+        if (net is not ConditionalVariationalAutoencoder conditional)
+        {
+            return label is null
+                ? null
+                : throw new ArgumentException($"--class: only a conditional model (kind \"cvae\") generates by class; {directory} holds a {net.Config.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}.");
+        }
+
+        string classes = $"classes 0..{conditional.Classes - 1}" + (classNames is { Count: > 0 } ? $" ({string.Join(", ", classNames)})" : string.Empty);
+        if (chain)
+        {
+            throw new ArgumentException($"--chain: {directory} holds a conditional VAE, which has no denoising chain; generate with --class N ({classes}).");
+        }
+
+        if (label is not int c)
+        {
+            throw new ArgumentException($"--class: {directory} holds a conditional VAE (kind \"cvae\"); say which class to generate with --class N ({classes}).");
+        }
+
+        if (c < 0 || c >= conditional.Classes)
+        {
+            throw new ArgumentException($"--class: {c} is outside the labels the model was trained on, {classes}.");
+        }
+
+        string name = classNames is { Count: > 0 } && c < classNames.Count && classNames[c] != c.ToString(CultureInfo.InvariantCulture) ? $" ({classNames[c]})" : string.Empty;
+        caption = $" of class {c}{name}";
+        return conditional.Conditioned(torch.tensor(new long[] { c }));
     }
 
     /// <summary>Parses KIND:AMOUNT, as `ae train --noise` does.</summary>

@@ -46,8 +46,10 @@ public static class VariationalEvaluation
                 using var scope = torch.NewDisposeScope();
                 Tensor x = batch.Features.to(device);
                 (Tensor mean, Tensor logVariance) = model.Posterior(x);
-                Tensor kl = KlDivergence.PerExample(mean, logVariance);
-                Tensor logLikelihood = SampleTerms(model, x, mean, logVariance, elboSamples, generator).LogLikelihood.mean([0]);
+                SampleTermsResult sampled = SampleTerms(model, x, mean, logVariance, elboSamples, generator);
+                Tensor logLikelihood = sampled.LogLikelihood.mean([0]);
+                // Without a closed form (VampPrior) the KL is estimated at the same samples: E[log q - log p].
+                Tensor kl = model.HasStandardPrior ? KlDivergence.PerExample(mean, logVariance) : (sampled.LogLikelihood - sampled.LogWeights).mean([0]);
                 klSum += kl.sum().item<float>();
                 likelihoodSum += logLikelihood.sum().item<float>();
                 elboSum += (logLikelihood - kl).sum().item<float>();
@@ -79,7 +81,8 @@ public static class VariationalEvaluation
                     (Tensor mean, Tensor logVariance) = model.Posterior(x);
                     SampleTermsResult terms = SampleTerms(model, x, mean, logVariance, importanceSamples, generator);
                     iwaeSum += LogMeanExp(terms.LogWeights).sum().item<double>();
-                    subsetElboSum += (terms.LogLikelihood.mean([0]) - KlDivergence.PerExample(mean, logVariance)).sum().item<float>();
+                    Tensor subsetKl = model.HasStandardPrior ? KlDivergence.PerExample(mean, logVariance) : (terms.LogLikelihood - terms.LogWeights).mean([0]);
+                    subsetElboSum += (terms.LogLikelihood.mean([0]) - subsetKl).sum().item<float>();
                 }
 
                 importanceCount = subset.Count;
@@ -163,7 +166,7 @@ public static class VariationalEvaluation
             Tensor pre = model.DecodePreActivation(z.reshape(c * b, d));
             Tensor target = x.unsqueeze(0).expand(c, b, values).reshape(c * b, values);
             Tensor logLikelihood = model.LogLikelihood(pre, target).reshape(c, b);
-            Tensor logPrior = -0.5 * (z.pow(2).sum(2) + (d * Log2Pi));
+            Tensor logPrior = model.HasStandardPrior ? -0.5 * (z.pow(2).sum(2) + (d * Log2Pi)) : model.LogPrior(z.reshape(c * b, d)).reshape(c, b);
             Tensor logPosterior = logQConstant.unsqueeze(0) - (0.5 * eps.pow(2).sum(2));
             weights.Add((logLikelihood + logPrior - logPosterior).MoveToOuterDisposeScope());
             likelihoods.Add(logLikelihood.MoveToOuterDisposeScope());

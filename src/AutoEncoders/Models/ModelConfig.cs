@@ -4,6 +4,8 @@ using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
 using AutoEncoders.Models.Variational;
+using AutoEncoders.Models.Wasserstein;
+using AutoEncoders.Models.VectorQuantized;
 
 namespace AutoEncoders.Models;
 
@@ -18,6 +20,9 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(VariationalAutoencoderConfig), "vae")]
 [JsonDerivedType(typeof(ConvolutionalVariationalAutoencoderConfig), "conv_vae")]
 [JsonDerivedType(typeof(AdversarialAutoencoderConfig), "adversarial")]
+[JsonDerivedType(typeof(WassersteinAutoencoderConfig), "wae")]
+[JsonDerivedType(typeof(ConditionalVariationalAutoencoderConfig), "cvae")]
+[JsonDerivedType(typeof(VectorQuantizedAutoencoderConfig), "vqvae")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

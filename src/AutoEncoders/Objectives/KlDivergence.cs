@@ -7,7 +7,8 @@ namespace AutoEncoders.Objectives;
 /// The closed-form KL divergence of a variational model's posterior q(z|x) = N(mu, diag sigma^2) from the prior
 /// N(0, I): 0.5 * sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1) (Kingma and Welling, 2014, appendix B), summed
 /// over latent units (nats per example) and averaged over the batch. <see cref="LossTerm.Weight"/> is beta
-/// (Higgins et al., 2017); <see cref="WarmupEpochs"/> ramps it up linearly from 0 (Sonderby et al., 2016).
+/// (Higgins et al., 2017); <see cref="WarmupEpochs"/> ramps it up linearly from 0 (Sonderby et al., 2016). Under a
+/// VampPrior (no closed form) it is the single-sample estimate log q(z|x) - log p(z) at the forward pass's z.
 /// </summary>
 public sealed class KlDivergence : LossTerm
 {
@@ -42,7 +43,10 @@ public sealed class KlDivergence : LossTerm
         ArgumentNullException.ThrowIfNull(context);
         AutoencoderOutputCheck(context);
         using var scope = torch.NewDisposeScope();
-        Tensor value = PerExample(context.Output.Mean!, context.Output.LogVariance!).mean();
+        // A VampPrior has no closed form: the model estimates the KL at the forward pass's sample.
+        Tensor value = (context.Model is AutoEncoders.Models.Variational.VariationalModel { HasStandardPrior: false } vae
+            ? vae.KlPerExample(context.Output.Mean!, context.Output.LogVariance!, context.Output.Code)
+            : PerExample(context.Output.Mean!, context.Output.LogVariance!)).mean();
         if (context.Training && WarmupEpochs > 0)
         {
             value = value * WarmupFactor(context.Epoch);

@@ -17,6 +17,10 @@ namespace AutoEncoders.Objectives;
 [JsonDerivedType(typeof(ContractivePenalty), "contractive")]
 [JsonDerivedType(typeof(KlDivergence), "kl_divergence")]
 [JsonDerivedType(typeof(NegativeLogLikelihood), "nll")]
+[JsonDerivedType(typeof(MmdPenalty), "mmd")]
+[JsonDerivedType(typeof(InfoVaeDivergence), "info_vae")]
+[JsonDerivedType(typeof(ImportanceWeightedBound), "iwae")]
+[JsonDerivedType(typeof(TotalCorrelationDecomposition), "beta_tcvae")]
 public abstract class LossTerm
 {
     /// <summary>Multiplier of the term in the total loss (lambda or beta in the papers).</summary>
@@ -32,6 +36,11 @@ public abstract class LossTerm
 
     /// <summary>The unweighted value of the term for one mini-batch, a scalar tensor.</summary>
     public abstract Tensor Compute(LossContext context);
+
+    /// <summary>Checks the term's own settings, throwing <see cref="ArgumentException"/> naming the field; nothing to check by default.</summary>
+    public virtual void Validate()
+    {
+    }
 
     /// <summary>State carried across mini-batches (e.g. running means), for checkpoints; empty for stateless terms.</summary>
     public virtual IReadOnlyDictionary<string, Tensor> SaveState() => new Dictionary<string, Tensor>();

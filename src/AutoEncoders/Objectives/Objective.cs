@@ -78,6 +78,8 @@ public sealed class Objective
             {
                 throw new ArgumentException($"objective: the weight of {term.Name} must be a non-negative number; found {term.Weight}.");
             }
+
+            term.Validate();
         }
     }
 

@@ -140,7 +140,12 @@ public sealed class ReportBuilder
         if (subset is not null && layout is ImageLayout unitLayout)
         {
             Draw("What the units learned", "top-activations.png", path => UnitPictures.SaveTopActivating(model, subset, unitLayout, path, Options.MaxUnits, Options.TopSamplesPerUnit));
-            if (Options.MaximizationSteps > 0)
+            if (Options.MaximizationSteps > 0 && model is Models.VectorQuantized.VectorQuantizedAutoencoder)
+            {
+                // A quantised code is piecewise constant in the input: no gradient to ascend.
+                skipped.Add(("What the units learned", "activation maximisation: a VQ-VAE's code is a codebook entry, constant between code boundaries, so it has no gradient to ascend."));
+            }
+            else if (Options.MaximizationSteps > 0)
             {
                 var maximization = new ActivationMaximization { Steps = Options.MaximizationSteps, Seed = Options.Seed };
                 Draw("What the units learned", "activation-maximization.png", path => maximization.Save(model, subset, unitLayout, path, Options.MaxUnits));

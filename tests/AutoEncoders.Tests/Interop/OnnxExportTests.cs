@@ -40,6 +40,7 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         "conv-vae",
         "sequence-lstm-bidirectional-stacked",
         "sequence-gru-bidirectional-stacked",
+        "wae",
     ];
 
     [Theory]
@@ -125,6 +126,7 @@ public sealed class OnnxExportTests : IClassFixture<MnistFixture>
         }.Build(),
         "adversarial" => new AdversarialAutoencoderConfig { Layers = [784, 64, 8], DiscriminatorLayers = [16] }.Build(),
         "vae" => new VariationalAutoencoderConfig { Layers = [784, 64, 8], Activation = Activation.Tanh }.Build(),
+        "wae" => new AutoEncoders.Models.Wasserstein.WassersteinAutoencoderConfig { Layers = [784, 64, 8], BatchNorm = true }.Build(),
         "conv-keras" => ConvolutionalRecipes.KerasModel().Build(),
         "conv-strided-batchnorm-bilinear" => new ConvolutionalAutoencoderConfig
         {

@@ -60,9 +60,17 @@ public sealed class ModelContractTests
         ["sequence-gru-bottleneck"] = new("""{ "kind": "sequence", "sequenceLength": 6, "features": 1, "cell": "gru", "hiddenSize": 8, "bidirectional": true, "codeSize": 3 }""", Mse, "sequenceLength", "0"),
         ["vae"] = new("""{ "kind": "vae", "layers": [16, 8, 2] }""", Elbo, "outputActivation", "\"relu\""),
         ["vae-gaussian"] = new("""{ "kind": "vae", "layers": [16, 8, 2], "likelihood": "gaussian", "outputActivation": "linear", "learnVariance": true }""", Elbo, "variance", "-1"),
+        ["vae-vampprior"] = new("""{ "kind": "vae", "layers": [16, 8, 2], "vampPrior": { "components": 3, "pseudoInputActivation": "sigmoid" } }""", Elbo, "components", "0"),
+        ["vae-vampprior-iwae"] = new("""{ "kind": "vae", "layers": [16, 8, 2], "vampPrior": { "components": 4 } }""", """{ "reconstruction": { "kind": "iwae", "samples": 3 } }""", "initialStd", "-1"),
+        ["vae-iwae"] = new("""{ "kind": "vae", "layers": [16, 8, 2] }""", """{ "reconstruction": { "kind": "iwae", "samples": 5 } }""", "layers", "[16, 8, 0]"),
+        ["vae-beta-tcvae"] = new("""{ "kind": "vae", "layers": [16, 8, 2] }""", """{ "reconstruction": { "kind": "nll" }, "penalties": [ { "kind": "beta_tcvae", "beta": 4, "datasetSize": 64 } ] }""", "variance", "0"),
         ["conv_vae"] = new($$"""{ "kind": "conv_vae", "channels": 1, "height": 8, "width": 8, "encoder": {{SmallConvEncoder}}, "latentSize": 2, "decoderInput": [4, 4, 4], "decoder": {{SmallConvDecoder}} }""", Elbo, "latentSize", "0"),
         ["adversarial"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "gaussian" } }""", Mse, "adversarialLearningRateFactor", "0"),
         ["adversarial-mixture"] = new("""{ "kind": "adversarial", "layers": [16, 8, 2], "discriminatorLayers": [8], "prior": { "kind": "mixture", "components": 3 } }""", Mse, "discriminatorLayers", "[0]"),
+        ["wae"] = new("""{ "kind": "wae", "layers": [16, 8, 2], "priorStd": 1.5 }""", """{ "reconstruction": { "kind": "mse", "reduction": "sum_per_example" }, "penalties": [ { "kind": "mmd", "weight": 10 } ] }""", "priorStd", "0"),
+        ["cvae"] = new("""{ "kind": "cvae", "layers": [16, 8, 2], "classes": 3 }""", """{ "reconstruction": { "kind": "nll" }, "penalties": [ { "kind": "info_vae", "alpha": 0.5, "lambda": 10 } ] }""", "classes", "1"),
+        ["vqvae"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4 }""", Mse, "codebookSize", "0"),
+        ["vqvae-codebook-loss"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4, "codebookUpdate": "loss" }""", Bce, "decay", "1"),
     };
 
     /// <summary>Every loss term: its JSON and the model kind (from <see cref="Kinds"/>) it is computed on; one line each.</summary>
@@ -79,6 +87,13 @@ public sealed class ModelContractTests
         ["contractive-estimate"] = ("""{ "kind": "contractive", "method": "estimate", "projections": 2 }""", "dense-contractive"),
         ["kl_divergence"] = ("""{ "kind": "kl_divergence" }""", "vae"),
         ["nll"] = ("""{ "kind": "nll" }""", "vae"),
+        ["mmd"] = ("""{ "kind": "mmd", "kernel": "gaussian", "scales": [0.5, 1, 2] }""", "wae"),
+        ["info_vae"] = ("""{ "kind": "info_vae", "alpha": 0, "lambda": 1.1 }""", "cvae"),
+        ["iwae"] = ("""{ "kind": "iwae", "samples": 3 }""", "vae"),
+        ["iwae-one-sample"] = ("""{ "kind": "iwae", "samples": 1 }""", "vae-gaussian"),
+        ["iwae-vampprior"] = ("""{ "kind": "iwae", "samples": 2 }""", "vae-vampprior"),
+        ["beta_tcvae"] = ("""{ "kind": "beta_tcvae", "beta": 4, "datasetSize": 1000 }""", "vae"),
+        ["beta_tcvae-stratified"] = ("""{ "kind": "beta_tcvae", "alpha": 0.5, "beta": 6, "gamma": 2, "datasetSize": 1000, "sampling": "minibatch_stratified" }""", "vae"),
     };
 
     /// <summary>Every corruption; one line each.</summary>

@@ -53,6 +53,9 @@ internal abstract class OnnxModelGraphs
         Models.Variational.ConvolutionalVariationalAutoencoder convVae => new ConvolutionalOnnxGraphs(convVae),
         Models.Convolutional.ConvolutionalAutoencoder conv => new ConvolutionalOnnxGraphs(conv),
         Models.Sequence.SequenceAutoencoder sequence => new SequenceOnnxGraphs(sequence),
+        Models.Wasserstein.WassersteinAutoencoder wae => new DenseOnnxGraphs(wae.Network),
+        Models.Variational.ConditionalVariationalAutoencoder => throw new NotSupportedException(
+            "ONNX export: a conditional VAE (kind \"cvae\") takes a class label beside its input, which the exported graphs (one input each) cannot carry; use it from .NET or `ae generate --class N`."),
         null => throw new ArgumentNullException(nameof(model)),
         _ => throw new NotSupportedException($"ONNX export: model {model.GetType().Name} has no ONNX form."),
     };

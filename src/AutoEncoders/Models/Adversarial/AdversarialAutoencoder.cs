@@ -198,17 +198,6 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
         return h;
     }
 
-    private (Tensor Output, Tensor PreActivation) RunDecoder(Tensor code)
-    {
-        Tensor h = code;
-        int last = _decoder.Count - 1;
-        Tensor z = h;
-        for (int i = 0; i <= last; i++)
-        {
-            z = _decoder[i].forward(h);
-            h = ActivationFunction.Apply(i == last ? _config.OutputActivation : _config.Activation, z);
-        }
-
-        return (h, z);
-    }
+    private (Tensor Output, Tensor PreActivation) RunDecoder(Tensor code) =>
+        DenseStack.Run(_decoder, code, _config.Activation, _config.OutputActivation);
 }

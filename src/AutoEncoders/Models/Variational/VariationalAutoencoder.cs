@@ -44,6 +44,7 @@ public sealed class VariationalAutoencoder : VariationalModel, ILayerSummarySour
         register_module("spread", _spreadHead);
         register_module("decoder", _decoder);
         RegisterObservationVariance(config.LearnVariance);
+        RegisterVampPrior(config.VampPrior, config.InputShape);
     }
 
     /// <inheritdoc />
@@ -134,6 +135,7 @@ public sealed class VariationalAutoencoder : VariationalModel, ILayerSummarySour
         }
 
         rows.AddRange(LikelihoodSummaryRows());
+        rows.AddRange(PriorSummaryRows());
         return rows;
     }
 

@@ -37,6 +37,12 @@ public sealed record VariationalAutoencoderConfig : ModelConfig
     /// <summary>Learn the Gaussian likelihood's variance (one scalar, as log sigma^2; Rybkin et al., 2021).</summary>
     public bool LearnVariance { get; init; }
 
+    /// <summary>
+    /// The VampPrior (Tomczak and Welling, 2018): the prior as a mixture of the posteriors at learned pseudo-inputs;
+    /// null keeps N(0, I).
+    /// </summary>
+    public VampPriorConfig? VampPrior { get; init; }
+
     /// <inheritdoc />
     [JsonIgnore]
     public override long[] InputShape => [Layers[0]];
@@ -90,5 +96,7 @@ public sealed record VariationalAutoencoderConfig : ModelConfig
         {
             throw new ArgumentException("learnVariance applies to likelihood gaussian only.");
         }
+
+        VampPrior?.Validate();
     }
 }

@@ -36,6 +36,7 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
     private readonly SpreadParameterization _parameterization;
     private readonly double _fixedLogObservationVariance;
     private Parameter? _logObservationVariance;
+    private VampPrior? _vampPrior;
 
     /// <summary>Sets the likelihood p(x|z), the output activation (its mean) and the spread head's meaning.</summary>
     /// <param name="name">The module name used in state dictionaries.</param>
@@ -85,7 +86,59 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
         : torch.tensor(_fixedLogObservationVariance, ScalarType.Float32, device: ParameterDevice);
 
     /// <inheritdoc />
-    public string PriorDescription => "the prior N(0, I)";
+    public string PriorDescription => _vampPrior is null
+        ? "the prior N(0, I)"
+        : $"the VampPrior (a mixture of the posteriors at {_vampPrior.Config.Components} learned pseudo-inputs)";
+
+    /// <summary>The VampPrior when the model has one (Tomczak and Welling, 2018), otherwise null: the prior is N(0, I).</summary>
+    public VampPrior? VampPrior => _vampPrior;
+
+    /// <summary>True when the prior is N(0, I), so the KL term has its closed form.</summary>
+    public bool HasStandardPrior => _vampPrior is null;
+
+    /// <summary>log p(z) per code [N] for codes [N, d]: N(0, I), or the VampPrior's mixture.</summary>
+    public Tensor LogPrior(Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        if (_vampPrior is not null)
+        {
+            return _vampPrior.LogDensity(this, z);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        return (-0.5 * (z.pow(2).sum(-1) + (z.shape[^1] * Log2Pi))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>log q(z|x) = log N(z; mu, diag exp(log sigma^2)) summed over the last dimension: [..., d] to [...].</summary>
+    public static Tensor LogPosterior(Tensor z, Tensor mean, Tensor logVariance)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(logVariance);
+        using var scope = torch.NewDisposeScope();
+        Tensor value = -0.5 * ((z - mean).pow(2) * torch.exp(-logVariance) + logVariance + Log2Pi);
+        return value.sum(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// KL(q(z|x) || p(z)) per example [B]: the closed form under N(0, I); under a VampPrior the single-sample
+    /// estimate log q(z|x) - log p(z) at the code <paramref name="z"/> [B, d] drawn from q(z|x) (Tomczak and
+    /// Welling, 2018, eq. 9), which has no closed form.
+    /// </summary>
+    public Tensor KlPerExample(Tensor mean, Tensor logVariance, Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(logVariance);
+        ArgumentNullException.ThrowIfNull(z);
+        if (_vampPrior is null)
+        {
+            return AutoEncoders.Objectives.KlDivergence.PerExample(mean, logVariance);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Tensor code = z.reshape(z.shape[0], -1);
+        return (LogPosterior(code, mean, logVariance) - LogPrior(code)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>z = mu + exp(log sigma^2 / 2) * eps with eps ~ N(0, I) from <paramref name="generator"/> (or the default generator).</summary>
     public static Tensor Reparameterize(Tensor mean, Tensor logVariance, Generator? generator = null)
@@ -106,11 +159,13 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
     /// </summary>
     public abstract Tensor DecodePreActivation(Tensor code);
 
-    /// <summary><paramref name="count"/> draws from the prior N(0, I), [count, d].</summary>
+    /// <summary><paramref name="count"/> draws from the prior, [count, d]: N(0, I), or a VampPrior component then its posterior.</summary>
     public Tensor SamplePrior(long count, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return torch.randn([count, LatentSize], device: ParameterDevice, generator: generator);
+        return _vampPrior is not null
+            ? _vampPrior.Sample(this, count, generator)
+            : torch.randn([count, LatentSize], device: ParameterDevice, generator: generator);
     }
 
     /// <summary>The posterior mean mu.</summary>
@@ -228,6 +283,28 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
         {
             _logObservationVariance = new Parameter(torch.tensor(_fixedLogObservationVariance, ScalarType.Float32));
             register_parameter("log_observation_variance", _logObservationVariance);
+        }
+    }
+
+    /// <summary>
+    /// Registers a VampPrior's pseudo-inputs (shaped [K, .. <paramref name="inputShape"/>]) as "vamp_prior" when
+    /// <paramref name="config"/> is set; call at the very end of the subclass constructor.
+    /// </summary>
+    protected void RegisterVampPrior(VampPriorConfig? config, long[] inputShape)
+    {
+        if (config is not null)
+        {
+            _vampPrior = new VampPrior(config, inputShape);
+            register_module("vamp_prior", _vampPrior);
+        }
+    }
+
+    /// <summary>The summary row of the VampPrior's pseudo-inputs, when the model has one.</summary>
+    protected IEnumerable<ModelSummaryRow> PriorSummaryRows()
+    {
+        if (_vampPrior is not null)
+        {
+            yield return new ModelSummaryRow("vamp_prior.pseudo_inputs", $"Parameter+{_vampPrior.Config.PseudoInputActivation.ToString().ToLowerInvariant()} (VampPrior)", _vampPrior.RawPseudoInputs.shape, _vampPrior.RawPseudoInputs.numel());
         }
     }
 
