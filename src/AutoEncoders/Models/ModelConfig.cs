@@ -20,6 +20,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(ConvolutionalVariationalAutoencoderConfig), "conv_vae")]
 [JsonDerivedType(typeof(AdversarialAutoencoderConfig), "adversarial")]
 [JsonDerivedType(typeof(VectorQuantizedAutoencoderConfig), "vqvae")]
+[JsonDerivedType(typeof(SemiSupervisedAdversarialAutoencoderConfig), "aae_semisupervised")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

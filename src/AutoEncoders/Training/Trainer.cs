@@ -127,6 +127,8 @@ public sealed class Trainer : IDisposable
             (train, validation) = (heldOutTrain, heldOutValidation);
         }
 
+        TrainingStep.PrepareTraining(train);
+
         if (CheckpointPath is not null)
         {
             // Temporary files of checkpoint writes cut short by kill -9; a run's start or resume is the first chance.
