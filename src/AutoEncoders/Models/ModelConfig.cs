@@ -23,6 +23,7 @@ namespace AutoEncoders.Models;
 [JsonDerivedType(typeof(WassersteinAutoencoderConfig), "wae")]
 [JsonDerivedType(typeof(ConditionalVariationalAutoencoderConfig), "cvae")]
 [JsonDerivedType(typeof(VectorQuantizedAutoencoderConfig), "vqvae")]
+[JsonDerivedType(typeof(SemiSupervisedAdversarialAutoencoderConfig), "aae_semisupervised")]
 public abstract record ModelConfig
 {
     /// <summary>Shape of one input sample, e.g. [784] or [1, 28, 28].</summary>

@@ -128,6 +128,7 @@ public sealed class Trainer : IDisposable
             (train, validation) = (heldOutTrain, heldOutValidation);
         }
 
+        TrainingStep.PrepareTraining(train);
         try
         {
             return Run(train, validation, resumeFrom, cancellationToken);

@@ -77,6 +77,11 @@ public abstract class TrainingStep
     {
     }
 
+    /// <summary>Called by <see cref="Trainer.Fit"/> with the training data (after any validation split), before the first step.</summary>
+    public virtual void PrepareTraining(TensorDataset train)
+    {
+    }
+
     /// <summary>One update on <paramref name="batch"/>; returns the metric values (host copies) before the update.</summary>
     public abstract double[] Train(Batch batch, StepContext context);
 

@@ -71,6 +71,7 @@ public sealed class ModelContractTests
         ["cvae"] = new("""{ "kind": "cvae", "layers": [16, 8, 2], "classes": 3 }""", """{ "reconstruction": { "kind": "nll" }, "penalties": [ { "kind": "info_vae", "alpha": 0.5, "lambda": 10 } ] }""", "classes", "1"),
         ["vqvae"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4 }""", Mse, "codebookSize", "0"),
         ["vqvae-codebook-loss"] = new("""{ "kind": "vqvae", "layers": [16, 8], "codeVectors": 2, "embeddingSize": 3, "codebookSize": 4, "codebookUpdate": "loss" }""", Bce, "decay", "1"),
+        ["aae_semisupervised"] = new("""{ "kind": "aae_semisupervised", "layers": [16, 8], "classes": 3, "styleSize": 2, "discriminatorLayers": [8], "labelledExamples": 9 }""", Mse, "classes", "1"),
     };
 
     /// <summary>Every loss term: its JSON and the model kind (from <see cref="Kinds"/>) it is computed on; one line each.</summary>

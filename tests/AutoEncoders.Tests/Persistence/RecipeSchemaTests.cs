@@ -75,7 +75,7 @@ public sealed class RecipeSchemaTests
     [Theory]
     [InlineData("""{ "model": { "kind": "dense", "layers": [784, "x", 32] } }""", "model.layers[1]: expected an integer, found the string \"x\"")]
     [InlineData("""{ "model": { "kind": "dense", "layers": [784, 32] }, "training": { "earlyStopping": { "patience": 3, "patiance": 4 } } }""", "training.earlyStopping.patiance: unknown field \"patiance\"; expected one of patience, minDelta, restoreBestWeights")]
-    [InlineData("""{ "model": { "kind": "densse", "layers": [784, 32] } }""", "model.kind: expected one of \"dense\", \"convolutional\", \"sequence\", \"vae\", \"conv_vae\", \"adversarial\", \"wae\", \"cvae\", \"vqvae\"; found \"densse\"")]
+    [InlineData("""{ "model": { "kind": "densse", "layers": [784, 32] } }""", "model.kind: expected one of \"dense\", \"convolutional\", \"sequence\", \"vae\", \"conv_vae\", \"adversarial\", \"wae\", \"cvae\", \"vqvae\", \"aae_semisupervised\"; found \"densse\"")]
     [InlineData("""{ "model": { "kind": "dense", "layers": [784, 32] }, "training": { "schedule": { "kind": "step", "stepSize": "five" } } }""", "training.schedule.stepSize: expected an integer, found the string \"five\"")]
     [InlineData("""{ "modl": { "kind": "dense", "layers": [784, 32] } }""", "modl: unknown field \"modl\"; expected one of name, description, model, objective, training, data")]
     [InlineData("""{ "model": { "kind": "dense", "layers": [784, 32], "activation": "relux" } }""", "model.activation: expected one of \"linear\", \"relu\", \"tanh\", \"sigmoid\", \"leaky_relu\", \"elu\"; found \"relux\"")]
