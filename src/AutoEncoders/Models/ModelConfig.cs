@@ -4,8 +4,8 @@ using AutoEncoders.Models.Convolutional;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Models.Sequence;
 using AutoEncoders.Models.Variational;
-using AutoEncoders.Models.Wasserstein;
 using AutoEncoders.Models.VectorQuantized;
+using AutoEncoders.Models.Wasserstein;
 
 namespace AutoEncoders.Models;
 

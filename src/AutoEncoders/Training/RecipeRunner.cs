@@ -38,7 +38,7 @@ public sealed class RecipeRunner(Recipe recipe, RunDirectory run)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(loadTest);
-        if (Recipe.Model is Models.Variational.ConditionalVariationalAutoencoderConfig && train.Labels is null)
+        if (Recipe.Model is Models.Variational.ConditionalVariationalAutoencoderConfig && train is not TensorDataset { Labels: not null })
         {
             throw new ArgumentException($"data: model kind \"cvae\" is conditioned on labels, but the training data '{train.Name}' has none; name labelled data (a catalog \"dataset\", \"trainLabels\" beside \"trainImages\", or a table's \"labelColumn\").");
         }

@@ -77,7 +77,7 @@ public abstract class TrainingStep
     {
     }
 
-    /// <summary>Called by <see cref="Trainer.Fit"/> with the training data (after any validation split), before the first step.</summary>
+    /// <summary>Called by <see cref="Trainer.Fit(TensorDataset, TensorDataset?, string?, CancellationToken)"/> with the training data in memory (after any validation split), before the first step; a streamed fit does not call it.</summary>
     public virtual void PrepareTraining(TensorDataset train)
     {
     }
