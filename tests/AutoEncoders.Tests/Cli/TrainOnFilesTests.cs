@@ -74,6 +74,6 @@ public sealed class TrainOnFilesTests
         using var folder = new TempDirectory();
         CliRun run = CliRun.Of("train", "--table", "a.csv", "--sequences", "b.txt", "--layers", "3,2", "--out", folder.File("runs"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("error: --table, --image-folder and --sequences: give one kind of training data.", run.Error.Trim());
+        Assert.Equal("error: --table, --image-folder, --sequences and --array: give one kind of training data.", run.Error.Trim());
     }
 }
