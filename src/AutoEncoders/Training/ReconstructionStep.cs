@@ -105,6 +105,24 @@ public class ReconstructionStep : TrainingStep
     }
 
     /// <summary>
+    /// One update of <paramref name="parameters"/> by <paramref name="optimizer"/> on the objective: the first phase
+    /// of a model that trains in several (the adversarial autoencoders). The total and every term go to the start of
+    /// <paramref name="host"/>, checked finite before any update.
+    /// </summary>
+    protected void ReconstructionPhase(Batch batch, StepContext context, double[] host, IEnumerable<TorchSharp.Modules.Parameter> parameters, optim.Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        context.ZeroGradients();
+        ObjectiveValue value = Compute(batch, context, context.Noise, training: true);
+        ReadScalars(value.Terms.Prepend(value.Total)).CopyTo(host, 0);
+        GuardFinite(host, context);
+        value.Total.backward();
+        context.ClipGradients(parameters);
+        optimizer.step();
+    }
+
+    /// <summary>
     /// Corrupts the batch, runs the model and evaluates every term of the objective against the clean batch; the
     /// input requires gradients when a penalty differentiates through it (contractive).
     /// </summary>

@@ -64,13 +64,7 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
         IReadOnlyList<optim.Optimizer> optimizers = context.Optimizers;
 
         // (1) Reconstruction phase.
-        context.ZeroGradients();
-        ObjectiveValue value = Compute(batch, context, context.Noise, training: true);
-        ReadScalars(value.Terms.Prepend(value.Total)).CopyTo(host, 0);
-        GuardFinite(host, context);
-        value.Total.backward();
-        context.ClipGradients(_model.AutoencoderParameters);
-        optimizers[0].step();
+        ReconstructionPhase(batch, context, host, _model.AutoencoderParameters, optimizers[0]);
 
         // (2) Discriminator phase: prior draws are "real", data codes "fake".
         context.ZeroGradients();
