@@ -83,7 +83,7 @@ cat > bench/generative/RESULTS-vqvae.md <<MD
 # VQ-VAE: ours against PyTorch
 
 Measured by \`bench/generative/vqvae.sh $E\` (seeds $SEEDS; each seed's pair of runs, ours then the peer's, with its
-UTC time and load average in \`results/vqvae.jsonl\`; this file written after the invocation started $START) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),
+UTC time and load average in \`results/vqvae.jsonl\`; this file written after the invocation started $START) on $(nproc --all) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),
 both sides at one thread, one after the other seed by seed. **The machine was shared with other jobs** (load
 average $LOAD_BEFORE before, $LOAD_AFTER after), so the speeds are CPU-time figures (process CPU of an $E-epoch
 run minus a 1-epoch run), not wall-clock ones, and still carry the noise of a loaded machine (cache and
