@@ -118,6 +118,27 @@ def evaluate(model, test, iwae_samples, iwae_limit, batch=100, seed=0):
     return result
 
 
+def train_epoch(model, opt, train, perm, batch_size, loss_fn):
+    """One epoch over train in the order perm, minimising loss_fn(model, x) with opt; the mean loss per example."""
+    model.train()
+    total, seen = 0.0, 0
+    for i in range(0, len(train), batch_size):
+        x = train[perm[i:i + batch_size]]
+        loss = loss_fn(model, x)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(x)
+        seen += len(x)
+    return total / seen
+
+
+def elbo_loss(model, x, beta=1.0):
+    """Minus the ELBO with the KL weighted beta (beta-VAE; 1 is the VAE), nats per example averaged over the batch."""
+    logits, mu, logvar = model(x)
+    return (-log_likelihood(logits, x) + beta * kl_per_example(mu, logvar)).mean()
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--train", required=True)
@@ -141,20 +162,9 @@ def main():
     start = time.time()
     history = []
     for epoch in range(a.epochs):
-        model.train()
         perm = torch.randperm(len(train), generator=g)
-        total, seen = 0.0, 0
-        for i in range(0, len(train), a.batch_size):
-            x = train[perm[i:i + a.batch_size]]
-            logits, mu, logvar = model(x)
-            loss = (-log_likelihood(logits, x) + kl_per_example(mu, logvar)).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(x)
-            seen += len(x)
-        history.append(total / seen)
-        print(f"epoch {epoch + 1}/{a.epochs}  loss {total / seen:.3f}  {time.time() - start:.1f} s", flush=True)
+        history.append(train_epoch(model, opt, train, perm, a.batch_size, elbo_loss))
+        print(f"epoch {epoch + 1}/{a.epochs}  loss {history[-1]:.3f}  {time.time() - start:.1f} s", flush=True)
     train_seconds = time.time() - start
     metrics = evaluate(model, test, a.iwae_samples, a.iwae_limit)
     metrics.update({"train_loss": history[-1], "train_seconds": train_seconds, "epochs": a.epochs,

@@ -125,10 +125,12 @@ if (args[0] == "split")
     using TensorDataset flat = fashion.Flattened();
     // AE_SPLIT_GRADS=zeroed or none measures one way only (for a profiler); both by default.
     string? only = Environment.GetEnvironmentVariable("AE_SPLIT_GRADS");
+    // AE_SPLIT_STEPS=N times N steps per mode instead of 20 (a longer loop for a profiler).
+    int splitSteps = int.TryParse(Environment.GetEnvironmentVariable("AE_SPLIT_STEPS"), CultureInfo.InvariantCulture, out int n) ? n : 20;
     bool[] modes = only == "zeroed" ? [false, false] : only == "none" ? [true, true] : [false, true, false, true];
     foreach (bool toNone in modes)
     {
-        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: 20, gradsToNone: toNone, best: true);
+        Dictionary<string, double> ms = StepSplit.Measure(recipe, flat, recipe.Training.Optimizer.Create, warmup: 3, steps: splitSteps, gradsToNone: toNone, best: true);
         Console.WriteLine($"gradients {(toNone ? "set to none" : "zeroed")}: best step phases, CPU ms: sum {ms.Values.Sum():F2}: " + string.Join(", ", ms.Select(p => $"{p.Key} {p.Value:F2}")));
     }
 

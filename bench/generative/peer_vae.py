@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from vae_peer import VAE, evaluate, kl_per_example, log_likelihood, read_idx_images  # noqa: E402
+from vae_peer import VAE, elbo_loss, evaluate, log_likelihood, read_idx_images, train_epoch  # noqa: E402
 
 LAYERS = ["fc1", "fc21", "fc22", "fc3", "fc4"]
 LOG2PI = math.log(2 * math.pi)
@@ -44,11 +44,6 @@ def iwae_loss(model, x, k):
     logp = -0.5 * (z.pow(2) + LOG2PI).sum(2)
     logq = -0.5 * (eps.pow(2) + logvar + LOG2PI).sum(2)
     return -(torch.logsumexp(ll + logp - logq, 0) - math.log(k)).mean()
-
-
-def elbo_loss(model, x, beta):
-    logits, mu, logvar = model(x)
-    return (-log_likelihood(logits, x) + beta * kl_per_example(mu, logvar)).mean()
 
 
 @torch.no_grad()
@@ -107,22 +102,16 @@ def main():
     g = torch.Generator().manual_seed(a.seed)
     cpu1, wall1 = time.process_time(), time.time()
     history = []
+    if a.objective == "iwae":
+        loss_fn = lambda model, x: iwae_loss(model, x, a.k)  # noqa: E731
+    else:
+        loss_fn = lambda model, x: elbo_loss(model, x, a.beta)  # noqa: E731
     for epoch in range(a.epochs):
-        model.train()
         perm = torch.randperm(len(train), generator=g)
         if epoch == 0:
             print("first indices", perm[:8].tolist(), flush=True)
-        total, seen = 0.0, 0
-        for i in range(0, len(train), a.batch_size):
-            x = train[perm[i:i + a.batch_size]]
-            loss = iwae_loss(model, x, a.k) if a.objective == "iwae" else elbo_loss(model, x, a.beta)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(x)
-            seen += len(x)
-        history.append(total / seen)
-        print(f"epoch {epoch + 1}/{a.epochs}  loss {total / seen:.3f}  {time.time() - wall1:.1f} s", flush=True)
+        history.append(train_epoch(model, opt, train, perm, a.batch_size, loss_fn))
+        print(f"epoch {epoch + 1}/{a.epochs}  loss {history[-1]:.3f}  {time.time() - wall1:.1f} s", flush=True)
     train_cpu, train_wall = time.process_time() - cpu1, time.time() - wall1
     setup_cpu = cpu1 - cpu0
     metrics = full_evaluation(model, test, a.iwae_samples, a.iwae_limit)
