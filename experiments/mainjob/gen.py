@@ -6,7 +6,7 @@ def variant(name, change):
     r = copy.deepcopy(base); change(r); r["name"] = name
     (pathlib.Path(__file__).parent / "recipes" / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
 variant("bce", lambda r: r["objective"]["reconstruction"].update(kind="bce"))
-variant("adamw-wd", lambda r: r["training"]["optimizer"].update(kind="adamw", weightDecay=0.05))
+variant("adamw-wd", lambda r: r["training"]["optimizer"].update(kind="adam_w", weightDecay=0.05))
 variant("batchnorm", lambda r: r["model"].update(batchNorm=True))
 variant("dropout", lambda r: r["model"].update(dropout=0.1))
-variant("bce-adamw", lambda r: (r["objective"]["reconstruction"].update(kind="bce"), r["training"]["optimizer"].update(kind="adamw", weightDecay=0.05)))
+variant("bce-adamw", lambda r: (r["objective"]["reconstruction"].update(kind="bce"), r["training"]["optimizer"].update(kind="adam_w", weightDecay=0.05)))

@@ -20,7 +20,7 @@ end=$(date +%s.%N)
 load1=$(cut -d' ' -f1 /proc/loadavg)
 cpu=$(awk '{printf "%.0f", $1+$2}' "$out/$name.time")
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", b-a}')
-run=$(ls -d "$out/$name"-20* 2>/dev/null | head -1 || true)
+run=$(ls -d "$out/$name"-20* 2>/dev/null | tail -1 || true)
 train=$(tail -1 "$run/history.csv" | cut -d, -f5)
 test=$(grep -o '"squared_error_per_sample": [0-9.]*' "$run/metrics.json" | awk '{printf "%.3f", $2}')
 printf '%s\t%s\t%s\t%s\t%s-%s\t%s\t%s\t%s\n' "$name" "$epochs" "$cpu" "$wall" "$load0" "$load1" "$train" "$test" "$*" >> "$here/screens.tsv"
