@@ -83,7 +83,7 @@ public class ReconstructionStep : TrainingStep
     public override double[] Train(Batch batch, StepContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.ZeroGradients();
+        context.ClearGradients();
         ObjectiveValue value = Compute(batch, context, context.Noise, training: true);
         double[] host = ReadScalars(value.Terms.Prepend(value.Total));
         GuardFinite(host, context);

@@ -41,6 +41,27 @@ public sealed class StepContext
         }
     }
 
+    /// <summary>
+    /// Drops every optimiser's gradients (PyTorch's <c>zero_grad(set_to_none=True)</c>), for a step whose backward pass
+    /// reaches every parameter: backward then hands each gradient over in a fresh buffer instead of adding it into a
+    /// zeroed one, a zeroing pass and an addition pass fewer per parameter (784-1000-500-250-30 at batch 64, one
+    /// thread: 18.8 to 17.1 ms of CPU per step, docs/performance.md). A parameter the backward pass does not reach keeps
+    /// no gradient and is skipped by the update instead of being moved by its momentum.
+    /// </summary>
+    public void ClearGradients()
+    {
+        foreach (optim.Optimizer optimizer in Optimizers)
+        {
+            foreach (ParamGroup group in ((OptimizerHelper)optimizer).ParamGroups)
+            {
+                foreach (Parameter parameter in group.Parameters)
+                {
+                    parameter.grad = null;
+                }
+            }
+        }
+    }
+
     /// <summary>Clips the global gradient norm of <paramref name="parameters"/> when <see cref="TrainerOptions.GradientClipNorm"/> is set.</summary>
     public void ClipGradients(IEnumerable<Parameter> parameters)
     {

@@ -236,6 +236,47 @@ public sealed class TrainerTests(MnistFixture mnist) : IClassFixture<MnistFixtur
         }
     }
 
+    [Fact]
+    public void Steps_that_drop_the_gradients_give_the_weights_of_steps_that_zero_them()
+    {
+        // The trainer's reconstruction step sets gradients to none before backward (StepContext.ClearGradients);
+        // a hand-written loop with zero_grad must reach the same weights, so no gradient is lost or accumulated.
+        TrainerOptions options = Quick with { Epochs = 1, Shuffle = false };
+        var objective = new Objective { Reconstruction = new MeanSquaredError() };
+        TensorDataset data = mnist.First(320);
+        var config = new DenseAutoencoderConfig { Layers = [784, 64, 16] };
+        TorchRuntime.SetSeed(5);
+        using Autoencoder trained = config.Build();
+        TorchRuntime.SetSeed(5);
+        using Autoencoder manual = config.Build();
+        Tensor[] initial = [.. manual.parameters().Select(p => p.detach().clone())];
+        using (var trainer = new Trainer(trained, objective, options))
+        {
+            trainer.Fit(data);
+        }
+
+        using optim.Optimizer adam = options.Optimizer.Create(manual.parameters());
+        manual.train();
+        for (long start = 0; start < data.Count; start += options.BatchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor x = data.Features.narrow(0, start, options.BatchSize);
+            adam.zero_grad();
+            objective.Compute(new LossContext { Model = manual, Target = x, Input = x, Output = manual.forward(x), Training = true }).Total.backward();
+            adam.step();
+        }
+
+        Tensor[] ours = [.. trained.parameters()];
+        Tensor[] theirs = [.. manual.parameters()];
+        for (int i = 0; i < ours.Length; i++)
+        {
+            double difference = (ours[i] - theirs[i]).abs().max().item<float>();
+            double moved = (theirs[i] - initial[i]).abs().max().item<float>();
+            Assert.True(difference <= 1e-7, $"parameter {i} differs from the zero_grad loop's by {difference:G3}");
+            Assert.True(moved > 1e-3, $"parameter {i} moved only {moved:G3}");
+        }
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
