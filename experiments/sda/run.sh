@@ -94,7 +94,7 @@ cat > "$HERE/runs/protocol.txt" <<INFO
   batch $FT_BATCH, at most $LOGISTIC_EPOCHS epochs.
 - The search (seed 1; each row takes its own best configuration by validation error: SdA-3 among the noisy
   configurations, SAA-3 among the noise-0 ones, random initialisation among its fine-tuning specs).
-- Seeds: softmax regression SEEDS, deep rows DEEP_SEEDS. Pretraining stacks: $([ "$SEED_PRETRAIN" = own ] && echo "each seed pretrains its own stack (initialisation, noise, shuffling)" || echo "every seed fine-tunes the stack pretrained with seed $SEED_PRETRAIN; the seed changes the head's and (random-initialisation row) the network's initialisation and the shuffling").
+- Seeds: softmax regression $SEEDS; deep rows $DEEP_SEEDS. Pretraining stacks: $([ "$SEED_PRETRAIN" = own ] && echo "each seed pretrains its own stack (initialisation, noise, shuffling)" || echo "every seed fine-tunes the stack pretrained with seed $SEED_PRETRAIN; the seed changes the head's and (random-initialisation row) the network's initialisation and the shuffling").
 - Data: MNIST = the 10,000-image training slice (../shared/datasets/mnist); Fashion-MNIST = the first 10,000 images of its
   training set. 2,000 of the 10,000 (stratified, --validation-split 0.2 --split-seed 0) are the validation split; the
   remaining 8,000 train. Test: the official 10,000-image test sets. AE_THREADS=$AE_THREADS.

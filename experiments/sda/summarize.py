@@ -135,7 +135,7 @@ def write(rows, folder, out):
                     100 * float(r["test_error"]), r["epochs_run"], p, float(r["seconds"]), r["machine"]))
         lines.append("")
     if pre:
-        lines += ["Pretraining runs (seconds; machine load when each started):", "", "| data | noise | epochs/layer | seed | s | machine |", "|---|---|---|---|---|---|"]
+        lines += ["Pretraining runs (seconds; machine load at the start, for the first two MNIST stacks at the end):", "", "| data | noise | epochs/layer | seed | s | machine |", "|---|---|---|---|---|---|"]
         lines += [f"| {d} | {n} | {e} | {s} | {t} | {m} |" for (d, n, e, s), (t, m) in pre.items()]
         lines.append("")
     lines += ["Paper (Vincent et al., 2008, MNIST basic: 10,000 training, 2,000 validation, 50,000 test images): " + ", ".join(f"{n} {v}%" for n, v in PAPER) + ".",
