@@ -17,7 +17,8 @@ LAYERS=${LAYERS:-784,1000,1000,1000}
 # The search, seed 1, validation error only. A pretrained configuration is NOISE/PRETRAINING-EPOCHS/FINE-TUNING
 # (noise 0: SAA-3); a fine-tuning spec is OPTIMISER then pPATIENCE: 3e-4p4 = Adam lr 3e-4, patience 4;
 # sgd0.1m0p8 = SGD lr 0.1, momentum 0, patience 8. SCRATCH_SEARCH: the fine-tuning specs tried from random initialisation.
-SEARCH=${SEARCH-"0.25/5/3e-4p4 0.25/5/sgd0.05m0.9p4 0/5/3e-4p4 0.25/5/sgd0.1m0p8"}
+SEARCH=${SEARCH-"0.25/5/3e-4p4 0.25/5/sgd0.05m0.9p4 0/5/3e-4p4 0.25/20/3e-4p4 0.1/20/3e-4p4"}
+FASHION_SEARCH=${FASHION_SEARCH-"0.25/5/3e-4p4 0/5/3e-4p4"}  # the search on the other datasets (time: noise or none, 5 epochs)
 SCRATCH_SEARCH=${SCRATCH_SEARCH-"3e-4p4"}
 SEEDS=${SEEDS-"1 2 3"}
 DEEP_SEEDS=${DEEP_SEEDS-$SEEDS}     # the seeds of the deep rows (SdA-3, SAA-3, random initialisation); softmax regression: SEEDS
@@ -104,9 +105,10 @@ for data in $DATASETS; do
   LIMIT=()   # the first 10,000 training images (MNIST's files are the 10,000-image slice)
   [ "$data" != mnist ] && LIMIT=(--train-limit 10000)
   # 1. The search (seed 1, validation error only).
-  for config in $SEARCH; do pretrained "$data" "$config" 1; summarize; done
+  search=$([ "$data" = mnist ] && echo "$SEARCH" || echo "$FASHION_SEARCH")
+  for config in $search; do pretrained "$data" "$config" 1; summarize; done
   # the random-initialisation and softmax runs take only the architecture from a stack: the first configuration's
-  IFS=/ read -r noise epochs _ <<< "${SEARCH%% *}"
+  IFS=/ read -r noise epochs _ <<< "${search%% *}"
   arch=$MODELS/$data-n$noise-e$epochs-s$([ "$SEED_PRETRAIN" = own ] && echo 1 || echo "$SEED_PRETRAIN")
   for spec in $SCRATCH_SEARCH; do
     finetune "$data-scratch-ft$spec-s1" "$arch" 1 "$spec" "$FT_EPOCHS" --scratch
