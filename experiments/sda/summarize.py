@@ -105,7 +105,7 @@ def write(rows, folder, out):
     protocol = os.path.join(folder, "protocol.txt")
     if os.path.exists(protocol):
         lines += [open(protocol).read().rstrip(), ""]
-    for data in dict.fromkeys(r["data"] for r in rows):
+    for data in sorted(dict.fromkeys(r["data"] for r in rows), key=lambda d: (d != "mnist", d)):
         lines += [f"## {data}", ""]
         if data in chosen:
             sda, saa, scratch = chosen[data]
