@@ -9,8 +9,10 @@ import re
 import statistics
 import time
 
-TAG = re.compile(r"^(?P<data>[a-z-]+?)-(?:pre-n(?P<noise>[0-9.]+)-lr(?P<lr>[a-z0-9.e-]+)|(?P<kind>logistic|scratch))-s(?P<seed>\d+)$")
+TAG = re.compile(r"^(?P<data>[a-z-]+?)-(?:pre-n(?P<noise>[0-9.]+)-e(?P<pre_epochs>\d+)-ft(?P<ft>[a-z0-9.e-]+)"
+                 r"|scratch-ft(?P<scratch>[a-z0-9.e-]+)|(?P<logistic>logistic))-s(?P<seed>\d+)$")
 PAPER = [("SVM rbf", "3.03"), ("SVM poly", "3.69"), ("DBN-1", "3.94"), ("SAA-3", "3.46"), ("DBN-3", "3.11"), ("SdA-3 (10% noise)", "2.80")]
+SCRATCH = "same network, random initialisation"
 
 
 def runs(folder):
@@ -23,41 +25,49 @@ def runs(folder):
             row = list(csv.DictReader(f))[0]
         row.update({k: v for k, v in m.groupdict().items() if v is not None})
         row["tag"] = os.path.basename(path)[:-4]
+        if "noise" in row:
+            row["config"] = f"{row['noise']}/{row['pre_epochs']}/{row['ft']}"
+        elif "scratch" in row:
+            row["config"] = row["ft"] = row["scratch"]
         rows.append(row)
     return rows
 
 
 def choose(rows, data, key):
-    seed1 = [r for r in rows if r["data"] == data and r["seed"] == "1" and "noise" in r]
-    if key == "lr":
-        candidates = [r for r in seed1 if r["noise"] == "0.25"]
+    """The configuration of row KEY (sda, saa, scratch) with the lowest seed-1 validation error."""
+    seed1 = [r for r in rows if r["data"] == data and r["seed"] == "1"]
+    if key == "scratch":
+        candidates = [r for r in seed1 if "scratch" in r]
     else:
-        lr = choose(rows, data, "lr")
-        candidates = [r for r in seed1 if r["lr"] == lr]
-    best = min(candidates, key=lambda r: float(r["validation_error"]))
-    return best[key]
+        candidates = [r for r in seed1 if "noise" in r and (float(r["noise"]) > 0) == (key == "sda")]
+    return min(candidates, key=lambda r: float(r["validation_error"]))["config"]
 
 
-def row_name(r, chosen, rows):
-    if "kind" in r:
-        return "softmax regression on pixels" if r["kind"] == "logistic" else "same network, random initialisation"
-    lr, noise = chosen.get(r["data"], ("", ""))
-    if r["noise"] == "0":
-        # SAA-3 at the chosen fine-tuning; if the search ended on a setting SAA-3 was never fine-tuned with, the
-        # SAA-3 runs that exist, labelled with their own fine-tuning.
-        if r["lr"] == lr:
-            return "SAA-3 (no noise)"
-        if not any(o["data"] == r["data"] and o.get("noise") == "0" and o["lr"] == lr for o in rows):
-            return f"SAA-3 (no noise; fine-tuned with {describe(r['lr'])})"
-        return None
-    if (r["lr"], r["noise"]) == (lr, noise):
+def row_name(r, chosen):
+    sda, saa, scratch = chosen.get(r["data"], ("", "", ""))
+    if "logistic" in r:
+        return "softmax regression on pixels"
+    if "scratch" in r:
+        return SCRATCH if r["config"] == scratch else None
+    if r["config"] == saa:
+        return "SAA-3 (no noise)"
+    if r["config"] == sda:
         return f"SdA-3 (masking {float(r['noise']):.0%})"
     return None
 
 
 def describe(spec):
-    m = re.match(r"^sgd([0-9.e-]+)m([0-9.]+)$", spec)
-    return f"SGD lr {m.group(1)} momentum {m.group(2)}" if m else f"Adam lr {spec}"
+    m = re.match(r"^sgd([0-9.e-]+)m([0-9.]+)p(\d+)$", spec) or re.match(r"^()([0-9.e-]+)p(\d+)$", spec)
+    if not m:
+        return spec
+    return (f"SGD lr {m.group(1)} momentum {m.group(2)}" if spec.startswith("sgd") else f"Adam lr {m.group(2)}") + f", patience {m.group(3)}"
+
+
+def describe_config(config):
+    if "/" not in config:
+        return describe(config)
+    noise, epochs, spec = config.split("/")
+    return f"masking {noise}, {epochs} pretraining epochs per layer, fine-tuning {describe(spec)}"
 
 
 def pct(values):
@@ -73,20 +83,21 @@ def write(rows, folder, out):
     path = os.path.join(folder, "chosen.csv")
     if os.path.exists(path):
         for line in open(path):
-            data, lr, noise = line.strip().split(",")
-            chosen[data] = (lr, noise)
-    fields = ["tag", "data", "row", "noise", "lr", "seed", "validation_error", "test_error", "epochs_run", "seconds", "machine"]
+            data, sda, saa, scratch = line.strip().split(",")
+            chosen[data] = (sda, saa, scratch)
+    fields = ["tag", "data", "row", "noise", "pretraining_epochs", "fine_tuning", "seed", "validation_error", "test_error", "epochs_run", "seconds", "machine"]
     with open(os.path.join(out, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(fields)
         for r in rows:
-            w.writerow([r["tag"], r["data"], row_name(r, chosen, rows) or "search", r.get("noise", ""), r["lr"], r["seed"], r["validation_error"], r["test_error"], r["epochs_run"], r["seconds"], r["machine"]])
+            w.writerow([r["tag"], r["data"], row_name(r, chosen) or "search", r.get("noise", ""), r.get("pre_epochs", ""), r.get("ft", "1e-3p4"),
+                        r["seed"], r["validation_error"], r["test_error"], r["epochs_run"], r["seconds"], r["machine"]])
     pre = {}
     ptimes = os.path.join(folder, "pretrain-times.csv")
     if os.path.exists(ptimes):
         for line in open(ptimes):
-            data, noise, seed, seconds, machine = line.strip().split(",", 4)
-            pre[(data, noise, seed)] = (int(seconds), machine)
+            data, noise, epochs, seed, seconds, machine = line.strip().split(",", 5)
+            pre[(data, noise, epochs, seed)] = (int(seconds), machine)
     lines = ["# Stacked denoising autoencoders on 10,000 training images: our rows", "",
              f"Generated by `experiments/sda/run.sh` (this file by `summarize.py`) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
              "Test error in % on the official 10,000-image test set, mean ± standard deviation over seeds; validation error on",
@@ -94,13 +105,16 @@ def write(rows, folder, out):
     protocol = os.path.join(folder, "protocol.txt")
     if os.path.exists(protocol):
         lines += [open(protocol).read().rstrip(), ""]
-    for data in dict.fromkeys(r["data"] for r in rows):
-        lr, noise = chosen.get(data, ("?", "?"))
-        lines += [f"## {data}", "", f"Chosen on the validation split: fine-tuning {describe(lr)}, masking noise {noise}.", "",
-                  "| row | seeds | validation error % | test error % | test error per seed % | epochs (early stopping) | fine-tuning s |", "|---|---|---|---|---|---|---|"]
+    for data in sorted(dict.fromkeys(r["data"] for r in rows), key=lambda d: (d != "mnist", d)):
+        lines += [f"## {data}", ""]
+        if data in chosen:
+            sda, saa, scratch = chosen[data]
+            lines += [f"Chosen on the validation split: SdA-3 {describe_config(sda)}; SAA-3 {describe_config(saa)}; "
+                      f"random initialisation {describe(scratch)}.", ""]
+        lines += ["| row | seeds | validation error % | test error % | test error per seed % | epochs (early stopping) | fine-tuning s |", "|---|---|---|---|---|---|---|"]
         groups = {}
         for r in rows:
-            if r["data"] == data and (name := row_name(r, chosen, rows)):
+            if r["data"] == data and (name := row_name(r, chosen)):
                 groups.setdefault(name, []).append(r)
         for name, group in groups.items():
             group.sort(key=lambda r: int(r["seed"]))
@@ -110,16 +124,19 @@ def write(rows, folder, out):
             epochs = ", ".join(r["epochs_run"] for r in group)
             seconds = ", ".join("%.0f" % float(r["seconds"]) for r in group)
             lines.append(f"| {name} | {len(group)} | {val} | **{test}** | {per_seed} | {epochs} | {seconds} |")
-        lines += ["", "Search on the validation split (seed 1; test error shown only for the record, never used to choose):", "",
-                  "| noise | fine-tuning | validation error % | test error % | epochs | pretraining s | fine-tuning s | machine at fine-tuning start |", "|---|---|---|---|---|---|---|---|"]
+        lines += ["", "Search on the validation split (seed 1, every run that finished; test error shown only for the record, never used to choose):", "",
+                  "| noise | pretraining epochs/layer | fine-tuning | validation error % | test error % | epochs | pretraining s | fine-tuning s | machine at fine-tuning start |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
-            if r["data"] == data and r["seed"] == "1" and "noise" in r:
-                p = pre.get((data, r["noise"], "1"), ("-", ""))[0]
-                lines.append("| %s | %s | %.2f | %.2f | %s | %s | %.0f | %s |" % (r["noise"], describe(r["lr"]), 100 * float(r["validation_error"]), 100 * float(r["test_error"]), r["epochs_run"], p, float(r["seconds"]), r["machine"]))
+            if r["data"] == data and r["seed"] == "1" and "config" in r:
+                p = pre.get((data, r["noise"], r["pre_epochs"], "1"), ("-", ""))[0] if "noise" in r else "-"
+                lines.append("| %s | %s | %s | %.2f | %.2f | %s | %s | %.0f | %s |" % (
+                    r.get("noise", "random init"), r.get("pre_epochs", "-"), describe(r["ft"]), 100 * float(r["validation_error"]),
+                    100 * float(r["test_error"]), r["epochs_run"], p, float(r["seconds"]), r["machine"]))
         lines.append("")
     if pre:
-        lines += ["Pretraining runs (seconds; machine load when each finished):", "", "| data | noise | seed | s | machine |", "|---|---|---|---|---|"]
-        lines += [f"| {d} | {n} | {s} | {t} | {m} |" for (d, n, s), (t, m) in pre.items()]
+        lines += ["Pretraining runs (seconds; machine load at the start, for the first two MNIST stacks at the end):", "", "| data | noise | epochs/layer | seed | s | machine |", "|---|---|---|---|---|---|"]
+        lines += [f"| {d} | {n} | {e} | {s} | {t} | {m} |" for (d, n, e, s), (t, m) in pre.items()]
         lines.append("")
     lines += ["Paper (Vincent et al., 2008, MNIST basic: 10,000 training, 2,000 validation, 50,000 test images): " + ", ".join(f"{n} {v}%" for n, v in PAPER) + ".",
               "", "Raw rows: `results.csv`; per-run logs: `logs/`."]
@@ -132,7 +149,7 @@ def main():
     a = argparse.ArgumentParser()
     a.add_argument("--runs", required=True)
     a.add_argument("--out")
-    a.add_argument("--choose", choices=["lr", "noise"])
+    a.add_argument("--choose", choices=["sda", "saa", "scratch"])
     a.add_argument("--data")
     args = a.parse_args()
     rows = runs(args.runs)
