@@ -217,13 +217,13 @@ public sealed class InferenceBatcher : IDisposable
                 }
             }
 
+            // Counted before anyone is answered, so a client that reads the counters after its answer sees its pass.
+            Interlocked.Increment(ref _passes);
+            Interlocked.Add(ref _rows, rows);
             for (int j = 0; j < batch.Count; j++)
             {
                 batch[j].Completion.TrySetResult(result[j]);
             }
-
-            Interlocked.Increment(ref _passes);
-            Interlocked.Add(ref _rows, rows);
         }
         catch (Exception e)
         {
