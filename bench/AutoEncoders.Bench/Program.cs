@@ -30,10 +30,11 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench vae-replay RECIPE DIR [LOCKSTEP_STEPS]  bench/vae_replay.py's VAE trajectory through our model, objective
 //                                 and optimizers (with LOCKSTEP_STEPS: fused vs TorchSharp Adam side by side, per step)
 //   ae-bench vae-export RUN_DIR DIR  a trained VAE's weights as .npy in PyTorch's layer names (bench/vae_replay.py --eval)
-//   ae-bench serve-load URL PATH BODY.json CLIENTS REQUESTS  a bounded load on a running `ae serve` (bench/serve/run.sh)
+//   ae-bench serve-load URL PATH BODY.json|BODY.npy CLIENTS REQUESTS [SERVER_PID]  a bounded load on a running `ae serve`
+//                                 (bench/serve/run.sh); with SERVER_PID also the server's CPU time per request
 if (args.Length >= 6 && args[0] == "serve-load")
 {
-    return ServeLoad.Run(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
+    return ServeLoad.Run(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), args.Length >= 7 ? int.Parse(args[6], CultureInfo.InvariantCulture) : null);
 }
 
 if (args.Length >= 2 && args[0] == "api")

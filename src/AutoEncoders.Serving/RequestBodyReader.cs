@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text.Json;
 using AutoEncoders.Data;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +19,8 @@ public static class RequestBodyReader
     /// <summary>The media type of a .npy body or answer.</summary>
     public const string NpyMediaType = "application/x-npy";
 
+    private static readonly Dictionary<string, JsonElement> NoOptions = new(StringComparer.Ordinal);
+
     /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/> (413) before reading it when its length is announced.</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellation)
     {
@@ -26,19 +30,30 @@ public static class RequestBodyReader
             throw TooLarge(request.ContentLength.Value, maxBytes);
         }
 
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
+        // Straight from Kestrel's buffers (no stream, no chunk array): examine everything, consume nothing until the
+        // body is complete, then copy it out once.
+        PipeReader pipe = request.BodyReader;
+        byte[] body;
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > maxBytes)
+                ReadResult read = await pipe.ReadAsync(cancellation).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = read.Buffer;
+                if (buffer.Length > maxBytes)
                 {
-                    throw TooLarge(buffer.Length + read, maxBytes);
+                    pipe.AdvanceTo(buffer.Start, buffer.End);
+                    throw TooLarge(buffer.Length, maxBytes);
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    body = buffer.ToArray();
+                    pipe.AdvanceTo(buffer.End);
+                    break;
+                }
+
+                pipe.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -46,12 +61,12 @@ public static class RequestBodyReader
             throw TooLarge(maxBytes + 1, maxBytes);
         }
 
-        if (buffer.Length == 0)
+        if (body.Length == 0)
         {
             throw RequestRefusedException.BadField("body", "the request has no body; send the rows as JSON {\"inputs\": [...]} or as a .npy array.");
         }
 
-        return buffer.ToArray();
+        return body;
     }
 
     /// <summary>
@@ -65,7 +80,7 @@ public static class RequestBodyReader
         long size = itemShape.Aggregate(1L, (a, b) => a * b);
         return MediaType(contentType) switch
         {
-            "application/json" => ParseJson(body, field, itemShape, size, maxItems),
+            "application/json" => JsonRowsParser.Parse(body, field, itemShape, maxItems),
             NpyMediaType => ParseNpy(body, itemShape, size, maxItems),
             string other => throw new RequestRefusedException(StatusCodes.Status415UnsupportedMediaType, "Content-Type",
                 $"expected application/json or {NpyMediaType}, found '{(other.Length == 0 ? "(none)" : other)}'."),
@@ -90,6 +105,11 @@ public static class RequestBodyReader
     /// <summary>The media type without parameters, lower case ("" when absent); any +json type counts as JSON.</summary>
     public static string MediaType(string? contentType)
     {
+        if (contentType is "application/json" or NpyMediaType)
+        {
+            return contentType;
+        }
+
         string type = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         return type.EndsWith("+json", StringComparison.Ordinal) ? "application/json" : type;
     }
@@ -120,94 +140,19 @@ public static class RequestBodyReader
         }
     }
 
-    private static RowsPayload ParseJson(byte[] body, string field, long[] itemShape, long size, int maxItems)
-    {
-        using JsonDocument document = Parse(body);
-        JsonElement root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw RequestRefusedException.BadField("body", $"expected a JSON object {{\"{field}\": [...]}}, found {Describe(root)}.");
-        }
-
-        if (!root.TryGetProperty(field, out JsonElement rows))
-        {
-            throw RequestRefusedException.BadField(field, $"missing; expected \"{field}\": an array of rows, each {Shape(itemShape)} numbers.");
-        }
-
-        if (rows.ValueKind != JsonValueKind.Array)
-        {
-            throw RequestRefusedException.BadField(field, $"expected an array of rows, found {Describe(rows)}.");
-        }
-
-        int count = rows.GetArrayLength();
-        CheckCount(field, count, maxItems);
-        var values = new float[checked(count * (int)size)];
-        int row = 0;
-        foreach (JsonElement item in rows.EnumerateArray())
-        {
-            string where = $"{field}[{row}]";
-            if (item.ValueKind != JsonValueKind.Array)
-            {
-                throw RequestRefusedException.BadField(where, $"expected a row of {Shape(itemShape)} numbers, found {Describe(item)}.");
-            }
-
-            int at = row * (int)size;
-            int end = at + (int)size;
-            Flatten(item, where, values, ref at, end, itemShape, size);
-            if (at != end)
-            {
-                throw RequestRefusedException.BadField(where, $"expected {Shape(itemShape)} numbers, found {at - (row * (int)size)}.");
-            }
-
-            row++;
-        }
-
-        var options = root.EnumerateObject().Where(p => p.Name != field).ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
-        return new RowsPayload(values, count, options);
-    }
-
-    private static void Flatten(JsonElement array, string where, float[] values, ref int at, int end, long[] itemShape, long size)
-    {
-        int i = 0;
-        foreach (JsonElement element in array.EnumerateArray())
-        {
-            string here = $"{where}[{i}]";
-            if (element.ValueKind == JsonValueKind.Array)
-            {
-                Flatten(element, here, values, ref at, end, itemShape, size);
-            }
-            else if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double v) && double.IsFinite(v) && Math.Abs(v) <= float.MaxValue)
-            {
-                if (at >= end)
-                {
-                    throw RequestRefusedException.BadField(where, $"expected {Shape(itemShape)} numbers in the row, found more.");
-                }
-
-                values[at++] = (float)v;
-            }
-            else
-            {
-                throw RequestRefusedException.BadField(here, $"expected a finite number, found {Describe(element)} (JSON has no NaN or Infinity; a row may not hold them).");
-            }
-
-            i++;
-        }
-    }
-
     private static RowsPayload ParseNpy(byte[] body, long[] itemShape, long size, int maxItems)
     {
-        using var scope = torch.NewDisposeScope();
-        Tensor array;
+        float[] values;
+        long[] shape;
         try
         {
-            array = NpyFile.Parse(body, "body");
+            values = NpyFile.ParseFloat32(body, "body", out shape);
         }
         catch (DataFormatException e)
         {
             throw RequestRefusedException.BadField("body", $"not a .npy array this service reads: {e.Message}");
         }
 
-        long[] shape = array.shape;
         long count = shape.SequenceEqual(itemShape) ? 1 : shape[0];
         long rowSize = shape.SequenceEqual(itemShape) ? size : shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         if (rowSize != size || shape.Length < 2 && !shape.SequenceEqual(itemShape))
@@ -216,14 +161,15 @@ public static class RequestBodyReader
         }
 
         CheckCount("body", count, maxItems);
-        Tensor values = array.to_type(ScalarType.Float32).reshape(-1);
-        if (!values.isfinite().all().item<bool>())
+        for (int i = 0; i < values.Length; i++)
         {
-            long first = values.isfinite().logical_not().nonzero()[0, 0].item<long>();
-            throw RequestRefusedException.BadField("body", $"row {first / size}, value {first % size}: expected a finite number, found {values[first].item<float>()}.");
+            if (!float.IsFinite(values[i]))
+            {
+                throw RequestRefusedException.BadField("body", string.Create(CultureInfo.InvariantCulture, $"row {i / size}, value {i % size}: expected a finite number, found {values[i]}."));
+            }
         }
 
-        return new RowsPayload(values.data<float>().ToArray(), (int)count, new Dictionary<string, JsonElement>());
+        return new RowsPayload(values, (int)count, NoOptions);
     }
 
     private static void CheckCount(string field, long count, int maxItems)
@@ -239,7 +185,7 @@ public static class RequestBodyReader
         }
     }
 
-    private static string Shape(long[] shape) => shape.Length == 1 ? shape[0].ToString(CultureInfo.InvariantCulture) : $"{shape.Aggregate(1L, (a, b) => a * b)} ({string.Join("x", shape)})";
+    internal static string Shape(long[] shape) => shape.Length == 1 ? shape[0].ToString(CultureInfo.InvariantCulture) : $"{shape.Aggregate(1L, (a, b) => a * b)} ({string.Join("x", shape)})";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

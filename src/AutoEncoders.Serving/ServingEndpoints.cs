@@ -91,14 +91,14 @@ internal sealed class ServingEndpoints
     {
         RowsPayload rows = await ReadRows(context, "inputs", _served.InputShape, cancellation).ConfigureAwait(false);
         float[][] codes = await _queue.RunRows(_encode, rows.Values, rows.Count, cancellation).ConfigureAwait(false);
-        return WantsNpy(context) ? Npy(codes, _served.CodeShape) : Results.Json(new CodesResponse(codes, _served.CodeShape));
+        return WantsNpy(context) ? Npy(codes, _served.CodeShape) : new RowsJsonResult("codes", codes, "codeShape", _served.CodeShape);
     }
 
     private async Task<IResult> Decode(HttpContext context, CancellationToken cancellation)
     {
         RowsPayload codes = await ReadRows(context, "codes", _served.CodeShape, cancellation).ConfigureAwait(false);
         float[][] outputs = await _queue.RunRows(_decode, codes.Values, codes.Count, cancellation).ConfigureAwait(false);
-        return WantsNpy(context) ? Npy(outputs, _served.InputShape) : Results.Json(new OutputsResponse(outputs, _served.InputShape));
+        return WantsNpy(context) ? Npy(outputs, _served.InputShape) : new RowsJsonResult("outputs", outputs, "outputShape", _served.InputShape);
     }
 
     private async Task<IResult> Reconstruct(HttpContext context, CancellationToken cancellation)

@@ -80,6 +80,24 @@ public static partial class NpyFile
     }
 
     /// <summary>
+    /// The values of a .npy file's bytes as float32 (float64 and int64 values converted), flat in C order, with its
+    /// shape: <see cref="Parse"/> without a tensor, for a server reading small bodies.
+    /// </summary>
+    /// <exception cref="DataFormatException">As <see cref="Read"/>.</exception>
+    public static float[] ParseFloat32(byte[] bytes, string path, out long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        (ScalarType type, shape, long dataStart) = ParseHeader(bytes, bytes.Length, path);
+        ReadOnlySpan<byte> data = bytes.AsSpan((int)dataStart);
+        return type switch
+        {
+            ScalarType.Float32 => MemoryMarshal.Cast<byte, float>(data).ToArray(),
+            ScalarType.Float64 => [.. MemoryMarshal.Cast<byte, double>(data).ToArray().Select(v => (float)v)],
+            _ => [.. MemoryMarshal.Cast<byte, long>(data).ToArray().Select(v => (float)v)],
+        };
+    }
+
+    /// <summary>
     /// Checks the header at the start of a .npy file of <paramref name="fileLength"/> bytes (<paramref name="bytes"/>
     /// holds at least the header; a streaming reader passes only that) and returns the element type, the shape and
     /// where the data starts; the data must fill the rest of the file exactly.
