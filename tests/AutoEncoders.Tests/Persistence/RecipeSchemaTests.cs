@@ -25,7 +25,7 @@ public sealed class RecipeSchemaTests
         var pretraining = new List<string>();
         foreach (string folder in new[] { "recipes", "experiments" })
         {
-            foreach (string file in Directory.EnumerateFiles(Path.Combine(Root, folder), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (string file in RepositoryFiles(folder))
             {
                 if (file.EndsWith(".schema.json", StringComparison.Ordinal) || Path.GetExtension(file) is not (".json" or ".yaml" or ".yml"))
                 {
@@ -45,6 +45,39 @@ public sealed class RecipeSchemaTests
         }
 
         return (training, pretraining);
+    }
+
+    /// <summary>
+    /// The files git tracks under a folder, so that ignored local runs (screens, checkpoints with their own recipe
+    /// copies) are not judged; every file when the tree is not a git checkout.
+    /// </summary>
+    private static IEnumerable<string> RepositoryFiles(string folder)
+    {
+        try
+        {
+            var git = new System.Diagnostics.ProcessStartInfo("git", ["-C", Root, "ls-files", "-z", "--", folder])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = System.Diagnostics.Process.Start(git)!;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode == 0 && output.Length > 0)
+            {
+                return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(relative => Path.Combine(Root, relative))
+                    .Where(File.Exists)
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No git on this machine: judge every file.
+        }
+
+        return Directory.EnumerateFiles(Path.Combine(Root, folder), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
     }
 
     [Fact]
