@@ -8,8 +8,9 @@
 // known marker of that kind, and only when the system's libstdc++ really lacks the version.
 //
 // Compiled twice: inline by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets, also shipped in the
-// AutoEncoders package as buildTransitive), and into the ae tool with ELF_PATCH_LOGIC_ONLY defined (no MSBuild
-// task), which patches its own installed copy on first run; the tests check the ELF logic there on the real files.
+// AutoEncoders package as buildTransitive), and into the AutoEncoders library with ELF_PATCH_LOGIC_ONLY defined (no
+// MSBuild task), whose TorchRuntime patches the installed copy on first use (the ae tool's, or any application's
+// whose folder is writable); the tests check the ELF logic there on the real files.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -64,7 +65,7 @@ namespace AutoEncoders.Build
 #endif
 
     /// <summary>What <see cref="ElfVersionPatcher.Patch"/> did to one file.</summary>
-    public sealed class PatchResult
+    internal sealed class PatchResult
     {
         public PatchResult(bool changed, IReadOnlyList<string> weakened, IReadOnlyList<string> alreadyWeak, IReadOnlyList<string> unsatisfiable)
         {
@@ -94,7 +95,7 @@ namespace AutoEncoders.Build
     }
 
     /// <summary>Reads and edits the GNU symbol-versioning sections of 64-bit little-endian ELF files.</summary>
-    public static class ElfVersionPatcher
+    internal static class ElfVersionPatcher
     {
         private const uint ShtDynsym = 11;
         private const uint ShtGnuVerdef = 0x6ffffffd;

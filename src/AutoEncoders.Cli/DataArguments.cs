@@ -30,36 +30,19 @@ internal sealed class DataArguments
     /// The data named on the command line for a model directory, or the test split of the recipe the model was
     /// trained with when the directory is a run directory and nothing is named.
     /// </summary>
-    public TensorDataset LoadFor(ParseResult parse, CommonOptions common, string modelDirectory, TextWriter log)
-    {
-        DataSource? recipeData = File.Exists(Path.Combine(modelDirectory, RunDirectory.RecipeFile))
-            ? RunDirectory.Open(modelDirectory).LoadRecipe().Data
-            : null;
-        return Load(parse, common.DatasetOptions(parse, log), recipeData);
-    }
+    public TensorDataset LoadFor(ParseResult parse, CommonOptions common, string modelDirectory, TextWriter log) =>
+        Load(parse, common.DatasetOptions(parse, log), RunDataSource.Recorded(modelDirectory));
 
-    /// <summary>Loads the data named on the command line, or <paramref name="fallback"/>'s test split when none is named.</summary>
+    /// <summary>Loads the data named on the command line, or <paramref name="fallback"/>'s split when none is named.</summary>
     public TensorDataset Load(ParseResult parse, DatasetOptions options, DataSource? fallback)
     {
         string? images = parse.GetValue(Images);
         string? dataset = parse.GetValue(Dataset);
-        long? limit = parse.GetValue(Limit);
-        DatasetSplit split = parse.GetValue(Split);
-        if (images is not null)
-        {
-            return DataSourceLoader.Limit(IdxDataset.Load(images, parse.GetValue(Labels), name: Path.GetFileName(images)), limit);
-        }
-
-        if (dataset is not null)
-        {
-            return DataSourceLoader.Limit(DatasetCatalog.Default.Load(dataset, split, options), limit);
-        }
-
-        if (fallback is not null)
-        {
-            return DataSourceLoader.Limit(DataSourceLoader.Load(fallback, split, options), limit ?? (split == DatasetSplit.Test ? fallback.TestLimit : fallback.TrainLimit));
-        }
-
-        throw new ArgumentException("No data given: pass --dataset NAME (see `ae datasets`) or --images FILE [--labels FILE].");
+        DataSource source = images is not null
+            ? new DataSource { TrainImages = images, TrainLabels = parse.GetValue(Labels), TestImages = images, TestLabels = parse.GetValue(Labels) }
+            : dataset is not null
+                ? new DataSource { Dataset = dataset }
+                : fallback ?? throw new ArgumentException("No data given: pass --dataset NAME (see `ae datasets`) or --images FILE [--labels FILE].");
+        return RunDataSource.Load(source, parse.GetValue(Split), options, parse.GetValue(Limit));
     }
 }

@@ -58,6 +58,7 @@ internal sealed record IndexSource(string Representation, string? Model = null, 
             case Code:
                 using (TrainedAutoencoder model = TrainedAutoencoder.Load(Model ?? throw new InvalidDataException("The code index does not name its model; rebuild it.")))
                 {
+                    data.RequireSampleSize(model.Manifest.Model.InputShape, "the index's model");
                     return model.EncodeAll(data).reshape(data.Count, -1).MoveToOuterDisposeScope();
                 }
 

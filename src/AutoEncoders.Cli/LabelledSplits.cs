@@ -38,7 +38,7 @@ internal sealed class LabelledSplits : IDisposable
         if (pool.Labels is null)
         {
             pool.Dispose();
-            throw new ArgumentException($"The training data '{pool.Name}' has no labels; fine-tuning and probing need them.");
+            throw pool.Refusal("labels", "expected a label per training sample, as fine-tuning and probing need; found none.");
         }
 
         TensorDataset? validation = null;

@@ -89,7 +89,7 @@ internal static partial class OptionBounds
 
     private static void CheckReal(OptionResult result, string name)
     {
-        if (result.Tokens.Count == 0 || result.GetValueOrDefault<object?>() is not double value)
+        if (result.Tokens.Count == 0 || ParsedValue(result) is not double value)
         {
             return;
         }
@@ -112,7 +112,7 @@ internal static partial class OptionBounds
     private static void CheckCount(OptionResult result, string name)
     {
         // The option is an int or a long (nullable or not); its boxed value is read as what it is.
-        long? value = result.Tokens.Count == 0 ? null : result.GetValueOrDefault<object?>() switch
+        long? value = result.Tokens.Count == 0 ? null : ParsedValue(result) switch
         {
             int i => i,
             long l => l,
@@ -121,6 +121,20 @@ internal static partial class OptionBounds
         if (value < 1)
         {
             result.AddError($"{name}: expected at least 1, found {value}.");
+        }
+    }
+
+    // The value, or null when the text did not parse: System.CommandLine then throws from GetValueOrDefault, and its
+    // own parse error (worded by Describe) must be the one reported, not that exception's CLR type names.
+    private static object? ParsedValue(OptionResult result)
+    {
+        try
+        {
+            return result.GetValueOrDefault<object?>();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            return null;
         }
     }
 

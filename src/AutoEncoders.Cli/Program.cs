@@ -1,10 +1,8 @@
 using AutoEncoders.Cli;
-using AutoEncoders.Cli.NativeCompat;
+using AutoEncoders.Runtime;
 
-// Before anything loads libtorch: an installed tool makes its native wrapper loadable where the system needs it.
-if (InstalledLibTorchSharp.PatchIfNeeded(AppContext.BaseDirectory) is string note)
-{
-    Console.Error.WriteLine($"ae: {note}");
-}
+// The first libtorch load of an installation may patch its native wrapper for this system's libstdc++
+// (TorchRuntime.EnsureLoaded, once per installation): say so on stderr. Commands that need no libtorch pay nothing.
+TorchRuntime.LoadNotice = note => Console.Error.WriteLine($"ae: {note}");
 
 return AeApplication.Run(args);

@@ -57,6 +57,7 @@ internal static class TensorFileWriter
 
     public static Tensor ReadCodes(string path)
     {
+        InputFile.Require(path);
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension == ".npy")
         {

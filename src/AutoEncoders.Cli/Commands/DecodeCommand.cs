@@ -29,7 +29,7 @@ internal static class DecodeCommand
             long codeSize = codeShape.Aggregate(1L, (a, b) => a * b);
             if (input.shape.Length < 2 || input.shape[1..].Aggregate(1L, (a, b) => a * b) != codeSize)
             {
-                throw new ArgumentException($"{codesPath}: codes of shape [{string.Join(", ", input.shape)}] do not fit the model's code of [{string.Join(", ", codeShape)}] values.");
+                throw new DataFormatException(codesPath, "shape", $"expected codes of the model's [{string.Join(", ", codeShape)}] values, one row per sample; found [{string.Join(", ", input.shape)}].");
             }
 
             Tensor decoded = trained.Decode(input.reshape([input.shape[0], .. codeShape]));

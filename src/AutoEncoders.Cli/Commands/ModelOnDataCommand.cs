@@ -15,7 +15,7 @@ internal static class ModelOnDataCommand
         DataCommand.Create(name, description, new Argument<string>("model") { Description = "A model or run directory (written by `ae train`)." }, options, (parse, stdout, directory, data, common) =>
         {
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            var dataset = new Lazy<TensorDataset>(() => data.LoadFor(parse, common, directory, stdout));
+            var dataset = new Lazy<TensorDataset>(() => Checked(data.LoadFor(parse, common, directory, stdout), trained));
             try
             {
                 return run(new ModelOnData(parse, stdout, directory, trained, dataset, common));
@@ -28,4 +28,19 @@ internal static class ModelOnDataCommand
                 }
             }
         });
+
+    /// <summary><paramref name="data"/>, refused with its file named when its samples do not fit the model's input.</summary>
+    public static TensorDataset Checked(TensorDataset data, TrainedAutoencoder trained)
+    {
+        try
+        {
+            data.RequireSampleSize(trained.Manifest.Model.InputShape, "the model");
+            return data;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
 }

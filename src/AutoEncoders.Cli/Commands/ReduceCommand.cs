@@ -37,8 +37,8 @@ internal static class ReduceCommand
             int k = parse.GetValue(neighbours);
             DataSource source = RunDataSource.Resolve(directory, parse.GetValue(dataset));
             using TrainedAutoencoder trained = TrainedAutoencoder.Load(directory);
-            using TensorDataset train = DataSourceLoader.Limit(DataSourceLoader.Load(source, DatasetSplit.Train, options), parse.GetValue(trainLimit));
-            using TensorDataset test = DataSourceLoader.Limit(DataSourceLoader.Load(source, DatasetSplit.Test, options), parse.GetValue(testLimit));
+            using TensorDataset train = RunDataSource.Load(source, DatasetSplit.Train, options, parse.GetValue(trainLimit));
+            using TensorDataset test = RunDataSource.Load(source, DatasetSplit.Test, options, parse.GetValue(testLimit));
             string name = train.Name;
             long[] trainLabels = train.Labels?.data<long>().ToArray() ?? throw new ArgumentException($"{name}: k-NN accuracy needs labelled data.");
             long[] testLabels = test.Labels!.data<long>().ToArray();

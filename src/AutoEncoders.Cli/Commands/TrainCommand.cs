@@ -71,6 +71,7 @@ internal static class TrainCommand
             string? resumeDir = parse.GetValue(resume);
             RunDirectory? run = null;
             ExclusiveFileLock? runLock = null;
+            string? createdRoot = null; // the --out folder, when this run made it: removed again with a failed run
             Recipe recipe;
             string source;
             try
@@ -123,6 +124,7 @@ internal static class TrainCommand
                 common.ConfigureRuntime(parse, recipe.Training.Seed);
                 if (run is null)
                 {
+                    createdRoot = Directory.Exists(parse.GetValue(output)!) ? null : parse.GetValue(output)!;
                     run = RunDirectory.CreateNew(parse.GetValue(output)!, parse.GetValue(name) ?? recipe.Name ?? "run");
                     runLock = run.Lock();
                 }
@@ -142,6 +144,7 @@ internal static class TrainCommand
                         runLock?.Dispose();
                         runLock = null;
                         Directory.Delete(run.Path, recursive: true);
+                        DeleteIfEmpty(createdRoot);
                     }
 
                     parse.InvocationConfiguration.Error.WriteLine(DivergedLine(e, run, recipe, kept));
@@ -153,6 +156,7 @@ internal static class TrainCommand
                     runLock?.Dispose();
                     runLock = null;
                     Directory.Delete(run.Path, recursive: true);
+                    DeleteIfEmpty(createdRoot);
                     throw;
                 }
             }
@@ -172,6 +176,14 @@ internal static class TrainCommand
     {
         recipe.Validate(source);
         TrainingMemoryCheck.Require(recipe.Model, recipe.Training, $"{source}: model");
+    }
+
+    private static void DeleteIfEmpty(string? folder)
+    {
+        if (folder is not null && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+        }
     }
 
     private static void CheckOption<T>(ParseResult parse, Option<T?> option, Func<T, bool> valid, string expected)

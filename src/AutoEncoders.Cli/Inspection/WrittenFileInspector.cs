@@ -12,9 +12,9 @@ namespace AutoEncoders.Cli.Inspection;
 /// </summary>
 internal static class WrittenFileInspector
 {
-    public static bool IsNpy(ReadOnlySpan<byte> start) => start.StartsWith((ReadOnlySpan<byte>)[0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y']);
+    public static bool IsNpy(ReadOnlySpan<byte> start) => start.StartsWith(NpyFile.Magic);
 
-    public static bool IsCodeIndex(ReadOnlySpan<byte> start) => start.StartsWith("AECODEIX"u8);
+    public static bool IsCodeIndex(ReadOnlySpan<byte> start) => start.StartsWith(CodeIndex.Magic);
 
     public static void InspectNpy(string path, TextWriter output)
     {

@@ -92,10 +92,7 @@ public abstract class ColumnNormalizer
     public static ColumnNormalizer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         return FromJson(File.ReadAllText(path), path);
     }

@@ -62,10 +62,7 @@ public sealed class CsvTable
     public static CsvTable Read(string path, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Read(reader, path, options);
@@ -77,10 +74,7 @@ public sealed class CsvTable
     public static IReadOnlyList<string> ReadHeader(string path, char? delimiter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return ReadHeader(reader, path, delimiter).Header;
@@ -155,7 +149,7 @@ public sealed class CsvTable
         using var scope = torch.NewDisposeScope();
         Tensor features = torch.tensor(_values, [RowCount, ColumnCount], dtype: ScalarType.Float32);
         Tensor? labels = _labels is null ? null : torch.tensor(_labels, dtype: ScalarType.Int64);
-        var dataset = new TensorDataset(features, labels, ClassNames, name ?? System.IO.Path.GetFileNameWithoutExtension(Path));
+        var dataset = new TensorDataset(features, labels, ClassNames, name ?? System.IO.Path.GetFileNameWithoutExtension(Path)) { SourcePath = Path };
         dataset.Features.MoveToOuterDisposeScope();
         dataset.Labels?.MoveToOuterDisposeScope();
         return dataset;

@@ -95,7 +95,10 @@ public static class DataSourceLoader
                 sliced.Labels?.clone(),
                 data.ClassNames,
                 data.Name,
-                string.Join("; ", new[] { data.Note, $"first {n} of {data.Count} samples" }.Where(s => s is not null)));
+                string.Join("; ", new[] { data.Note, $"first {n} of {data.Count} samples" }.Where(s => s is not null)))
+            {
+                SourcePath = data.SourcePath,
+            };
         }
     }
 }

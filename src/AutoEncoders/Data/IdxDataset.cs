@@ -48,7 +48,7 @@ public static class IdxDataset
             }
         }
 
-        var dataset = new TensorDataset(features, labelTensor, classNames, name, note);
+        var dataset = new TensorDataset(features, labelTensor, classNames, name, note) { SourcePath = images.Path };
         dataset.Features.MoveToOuterDisposeScope();
         dataset.Labels?.MoveToOuterDisposeScope();
         return dataset;

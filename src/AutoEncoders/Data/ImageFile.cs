@@ -112,10 +112,7 @@ public static class ImageFile
     private static SKCodec OpenCodec(string path, out byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0)

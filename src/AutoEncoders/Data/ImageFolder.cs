@@ -104,7 +104,7 @@ public static class ImageFolder
         using var scope = torch.NewDisposeScope();
         Tensor features = torch.tensor(pixels, [listing.Files.Count, c, h, w], dtype: ScalarType.Float32);
         Tensor? labels = listing.Labels is null ? null : torch.tensor(listing.Labels.ToArray(), dtype: ScalarType.Int64);
-        var dataset = new TensorDataset(features, labels, listing.ClassNames, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
+        var dataset = new TensorDataset(features, labels, listing.ClassNames, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))) { SourcePath = directory };
         dataset.Features.MoveToOuterDisposeScope();
         dataset.Labels?.MoveToOuterDisposeScope();
         return dataset;

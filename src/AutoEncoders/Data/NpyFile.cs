@@ -11,7 +11,8 @@ namespace AutoEncoders.Data;
 /// <summary>NumPy's .npy format (version 1.0): float32, float64 and int64 arrays in C order, little-endian.</summary>
 public static partial class NpyFile
 {
-    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    /// <summary>The six bytes every .npy file starts with: 0x93 then "NUMPY".</summary>
+    public static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Writes <paramref name="tensor"/> (float32, float64 or int64) to <paramref name="path"/>, atomically.</summary>
     public static void Write(string path, Tensor tensor)
@@ -56,10 +57,7 @@ public static partial class NpyFile
     public static Tensor Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         return Parse(File.ReadAllBytes(path), path);
     }
@@ -105,7 +103,7 @@ public static partial class NpyFile
     /// <exception cref="DataFormatException">As <see cref="Read"/>.</exception>
     internal static (ScalarType Type, long[] Shape, long DataStart) ParseHeader(ReadOnlySpan<byte> bytes, long fileLength, string path)
     {
-        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+        if (bytes.Length < 10 || !bytes.StartsWith(Magic))
         {
             throw new DataFormatException(path, "offset 0", "expected the .npy magic \\x93NUMPY; this is not a NumPy array file.");
         }

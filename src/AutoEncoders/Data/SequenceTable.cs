@@ -61,10 +61,7 @@ public sealed class SequenceTable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new SequenceOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Channels, 1);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         char? delimiter = options.Delimiter;
         int firstValue = options.LabelFirst ? 1 : 0;
@@ -153,7 +150,7 @@ public sealed class SequenceTable
         using var scope = torch.NewDisposeScope();
         Tensor features = torch.tensor(_values, [Count, Length, Channels], dtype: ScalarType.Float32);
         Tensor? labels = _labels is null ? null : torch.tensor(_labels, dtype: ScalarType.Int64);
-        var dataset = new TensorDataset(features, labels, ClassNames, name ?? System.IO.Path.GetFileNameWithoutExtension(Path));
+        var dataset = new TensorDataset(features, labels, ClassNames, name ?? System.IO.Path.GetFileNameWithoutExtension(Path)) { SourcePath = Path };
         dataset.Features.MoveToOuterDisposeScope();
         dataset.Labels?.MoveToOuterDisposeScope();
         return dataset;

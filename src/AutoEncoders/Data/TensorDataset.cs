@@ -48,6 +48,34 @@ public sealed class TensorDataset : IBatchSource, IDisposable
     /// <summary>Anything a user must know about the data, e.g. that it is a 10k slice of a larger set.</summary>
     public string? Note { get; }
 
+    /// <summary>
+    /// The file or folder the samples were read from (kept by every view of them), so that a refusal of the data
+    /// can name it; null for data made in memory.
+    /// </summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>
+    /// The refusal of these samples: <c>&lt;file&gt;: &lt;where&gt;: &lt;what was expected&gt;</c>, naming
+    /// <see cref="SourcePath"/> (else <see cref="Name"/>), for the CLI's one <c>error:</c> line.
+    /// </summary>
+    public DataFormatException Refusal(string where, string expected) =>
+        new(SourcePath ?? (Name.Length > 0 ? Name : "the data"), where, expected);
+
+    /// <summary>
+    /// Refuses (<see cref="Refusal"/>) samples that do not hold the <paramref name="shape"/>'s number of values,
+    /// which <paramref name="taker"/> ("the model") takes: before a forward pass fails inside libtorch.
+    /// </summary>
+    public void RequireSampleSize(long[] shape, string taker)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long size = shape.Aggregate(1L, (a, b) => a * b);
+        if (SampleSize != size)
+        {
+            throw Refusal("sample shape",
+                $"expected samples of shape [{string.Join(", ", shape)}] ({size} values), as {taker} takes; found [{string.Join(", ", SampleShape)}] ({SampleSize} values).");
+        }
+    }
+
     /// <summary>Number of samples.</summary>
     public long Count => Features.shape[0];
 
@@ -62,7 +90,7 @@ public sealed class TensorDataset : IBatchSource, IDisposable
 
     /// <summary>A dataset of the same samples reshaped to [N, SampleSize] (a view, no copy).</summary>
     public TensorDataset Flattened() =>
-        new(Features.reshape(Count, SampleSize), Labels?.alias(), ClassNames, Name, Note);
+        new(Features.reshape(Count, SampleSize), Labels?.alias(), ClassNames, Name, Note) { SourcePath = SourcePath };
 
     /// <summary>A dataset of the same samples reshaped to [N, ...<paramref name="sampleShape"/>] (a view, no copy).</summary>
     public TensorDataset Reshaped(params long[] sampleShape)
@@ -73,7 +101,7 @@ public sealed class TensorDataset : IBatchSource, IDisposable
             throw new ArgumentException($"Cannot view samples of shape [{string.Join(", ", SampleShape)}] as [{string.Join(", ", sampleShape)}].", nameof(sampleShape));
         }
 
-        return new(Features.reshape([Count, .. sampleShape]), Labels?.alias(), ClassNames, Name, Note);
+        return new(Features.reshape([Count, .. sampleShape]), Labels?.alias(), ClassNames, Name, Note) { SourcePath = SourcePath };
     }
 
     /// <summary>The samples <paramref name="start"/> .. start+count-1 (a view, no copy).</summary>
@@ -86,19 +114,19 @@ public sealed class TensorDataset : IBatchSource, IDisposable
             throw new ArgumentOutOfRangeException(nameof(count), $"Slice {start}..{start + count} is past the {Count} samples.");
         }
 
-        return new(Features.narrow(0, start, count), Labels?.narrow(0, start, count), ClassNames, Name, Note);
+        return new(Features.narrow(0, start, count), Labels?.narrow(0, start, count), ClassNames, Name, Note) { SourcePath = SourcePath };
     }
 
     /// <summary>The samples at <paramref name="indices"/> (int64), gathered once.</summary>
     public TensorDataset Select(Tensor indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return new(Features.index_select(0, indices), Labels?.index_select(0, indices), ClassNames, Name, Note);
+        return new(Features.index_select(0, indices), Labels?.index_select(0, indices), ClassNames, Name, Note) { SourcePath = SourcePath };
     }
 
     /// <summary>The same dataset on another device.</summary>
     public TensorDataset To(Device device) =>
-        new(Features.to(device), Labels?.to(device), ClassNames, Name, Note);
+        new(Features.to(device), Labels?.to(device), ClassNames, Name, Note) { SourcePath = SourcePath };
 
     /// <summary>
     /// Splits off a validation part: a seeded shuffle, stratified by label when labels exist, so both parts keep

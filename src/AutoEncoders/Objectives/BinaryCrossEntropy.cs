@@ -20,10 +20,13 @@ public sealed class BinaryCrossEntropy : LossTerm
     {
         ArgumentNullException.ThrowIfNull(context);
         using var scope = torch.NewDisposeScope();
+        // Explicit Scalars alive across the native call (see AdversarialTrainingStep.DiscriminatorLoss).
+        using Scalar low = 1e-7.ToScalar();
+        using Scalar high = (1 - 1e-7).ToScalar();
         Tensor target = context.Target;
         Tensor elementwise = context.Output.Logits is Tensor logits
             ? nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None)
-            : nn.functional.binary_cross_entropy(context.Output.Reconstruction.clamp(1e-7, 1 - 1e-7), target, reduction: nn.Reduction.None);
+            : nn.functional.binary_cross_entropy(context.Output.Reconstruction.clamp(low, high), target, reduction: nn.Reduction.None);
         Tensor value = Reduction == ReconstructionReduction.MeanPerElement
             ? elementwise.mean()
             : elementwise.reshape(elementwise.shape[0], -1).sum(1).mean();

@@ -60,7 +60,14 @@ public sealed class Objective
         foreach (LossTerm term in Terms)
         {
             Tensor value = term.Compute(context);
-            Tensor weighted = term.Weight == 1.0 ? value : value * term.Weight;
+            Tensor weighted = value;
+            if (term.Weight != 1.0)
+            {
+                // An explicit Scalar alive across the native call (see AdversarialTrainingStep.DiscriminatorLoss).
+                using Scalar weight = term.Weight.ToScalar();
+                weighted = value.mul(weight);
+            }
+
             terms.Add(weighted);
             total = total is null ? weighted : total + weighted;
         }

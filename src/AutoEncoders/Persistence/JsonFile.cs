@@ -120,6 +120,11 @@ public static partial class JsonFile
         int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         cut = cut >= 0 ? cut : message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
         string text = (cut >= 0 ? message[..cut] : message).ReplaceLineEndings(" ");
+        if (text.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            return "expected a JSON object { ... }; found an empty file.";
+        }
+
         Match converted = CouldNotConvert().Match(text);
         if (converted.Success)
         {

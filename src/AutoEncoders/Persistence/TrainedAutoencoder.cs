@@ -105,7 +105,9 @@ public sealed class TrainedAutoencoder : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"{directory}: no such model directory.");
+            throw File.Exists(directory)
+                ? new DataFormatException(directory, "path", "expected a model directory (model.json, weights.bin); found a file.")
+                : new DirectoryNotFoundException($"{directory}: no such model directory.");
         }
 
         string manifestPath = Path.Combine(directory, ManifestFile);

@@ -66,7 +66,18 @@ public static partial class TorchRuntime
     public static int? DefaultThreads { get; set; } =
         int.TryParse(Environment.GetEnvironmentVariable("AE_THREADS"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int t) && t > 0 ? t : null;
 
-    /// <summary>Loads libtorch once; throws <see cref="TorchUnavailableException"/> with a one-sentence reason if it cannot.</summary>
+    /// <summary>
+    /// Receives the one-line note, if any, that loading changed something on disk: the first load of an
+    /// installation whose libLibTorchSharp.so needed the libstdc++ compatibility patch (see
+    /// <see cref="LibTorchSharpCompatibility"/>). Null ignores it; the ae tool prints it on stderr.
+    /// </summary>
+    public static Action<string>? LoadNotice { get; set; }
+
+    /// <summary>
+    /// Loads libtorch once; throws <see cref="TorchUnavailableException"/> with a one-sentence reason if it cannot.
+    /// Before the first load, makes the installed native wrapper loadable where this system needs it, once per
+    /// installation (<see cref="LibTorchSharpCompatibility"/>; AE_SKIP_LIBTORCHSHARP_COMPAT=true turns it off).
+    /// </summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
@@ -77,6 +88,11 @@ public static partial class TorchRuntime
             }
 
             HeapKept = NativeHeap.KeepFreedMemory();
+            if (LibTorchSharpCompatibility.EnsureLoadable(AppContext.BaseDirectory) is string note)
+            {
+                LoadNotice?.Invoke(note);
+            }
+
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -196,7 +212,7 @@ public static partial class TorchRuntime
         {
             string needed = version.Groups["version"].Value;
             string provider = Path.GetFileName(version.Groups["provider"].Value);
-            return $"libtorch cannot load: {library} needs {needed} from {provider}, which this system lacks; build with the AutoEncoders package's compatibility step on (it marks that requirement weak; AeSkipLibTorchSharpCompat must not be true), run the ae tool once where it may write to its own folder, or install a {provider} from GCC 13 or newer.";
+            return $"libtorch cannot load: {library} needs {needed} from {provider}, which this system lacks; build with the AutoEncoders package's compatibility step on (it marks that requirement weak; AeSkipLibTorchSharpCompat must not be true), let the installation's first libtorch load run where its folder is writable (AE_SKIP_LIBTORCHSHARP_COMPAT must not be true), or install a {provider} from GCC 13 or newer.";
         }
 
         string firstLine = loaderMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? loaderMessage;

@@ -66,7 +66,7 @@ public sealed class ClassifierTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         if (data.Labels is null)
         {
-            throw new ArgumentException($"The data '{data.Name}' has no labels; accuracy needs them.");
+            throw data.Refusal("labels", "expected a label per sample, as accuracy needs; found none.");
         }
 
         bool wasTraining = model.training;

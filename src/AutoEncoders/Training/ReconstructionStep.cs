@@ -70,13 +70,7 @@ public class ReconstructionStep : TrainingStep
     public override void CheckData(TensorDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        long[] expected = Autoencoder.Config.InputShape;
-        long expectedSize = expected.Aggregate(1L, (a, b) => a * b);
-        if (data.SampleSize != expectedSize)
-        {
-            throw new ArgumentException(
-                $"The data '{data.Name}' has samples of shape [{string.Join(", ", data.SampleShape)}] ({data.SampleSize} values) but the model expects [{string.Join(", ", expected)}] ({expectedSize} values).");
-        }
+        data.RequireSampleSize(Autoencoder.Config.InputShape, "the model");
     }
 
     /// <inheritdoc />

@@ -50,6 +50,8 @@ public sealed class ReportBuilder
     {
         Options.Validate();
         RunSummary run = RunSummary.Load(RunDirectory);
+        // Test data the model cannot take is refused before any picture is drawn.
+        Test?.RequireSampleSize(run.Manifest.Model.InputShape, "the model");
         string pictures = Path.Combine(RunDirectory, Persistence.RunDirectory.PicturesFolder);
         Directory.CreateDirectory(pictures);
         var drawn = new List<(string Section, PictureFile Picture)>();

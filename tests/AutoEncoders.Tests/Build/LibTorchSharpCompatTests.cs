@@ -113,7 +113,7 @@ public sealed class LibTorchSharpCompatTests
             "libLibTorchSharp.so",
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by /app/libLibTorchSharp.so)");
         Assert.Equal(
-            "libtorch cannot load: libLibTorchSharp.so needs GLIBCXX_3.4.32 from libstdc++.so.6, which this system lacks; build with the AutoEncoders package's compatibility step on (it marks that requirement weak; AeSkipLibTorchSharpCompat must not be true), run the ae tool once where it may write to its own folder, or install a libstdc++.so.6 from GCC 13 or newer.",
+            "libtorch cannot load: libLibTorchSharp.so needs GLIBCXX_3.4.32 from libstdc++.so.6, which this system lacks; build with the AutoEncoders package's compatibility step on (it marks that requirement weak; AeSkipLibTorchSharpCompat must not be true), let the installation's first libtorch load run where its folder is writable (AE_SKIP_LIBTORCHSHARP_COMPAT must not be true), or install a libstdc++.so.6 from GCC 13 or newer.",
             message);
         Assert.DoesNotContain('\n', message);
     }

@@ -82,7 +82,9 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
         string project = NewConsumer("Unpatched");
 
         PackageFeed.Run("dotnet", ["build", "-c", "Debug", "-p:AeSkipLibTorchSharpCompat=true", HardLinks], project);
-        var run = PackageFeed.Run("dotnet", [Path.Combine(project, "bin", "Debug", "net10.0", "Unpatched.dll")], project, check: false);
+        string app = Path.Combine(project, "bin", "Debug", "net10.0", "Unpatched.dll");
+        // With the first-use step off too (TorchRuntime.EnsureLoaded would otherwise patch the output's copy).
+        var run = PackageFeed.Run("dotnet", [app], project, new Dictionary<string, string?> { ["AE_SKIP_LIBTORCHSHARP_COMPAT"] = "true" }, check: false);
 
         if (!PackageFeed.SystemNeedsCompat)
         {
@@ -98,6 +100,11 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
         Assert.Contains("AeSkipLibTorchSharpCompat", cause, StringComparison.Ordinal);
         Assert.NotEqual(0, feed.InfoWithoutCompat.ExitCode);
         Assert.Equal(cause, feed.InfoWithoutCompat.Error.Trim());
+
+        // The same build with the first-use step on: the library patches its own output's copy once and loads.
+        var patched = PackageFeed.Run("dotnet", [app], project, check: false);
+        Assert.Equal(0, patched.ExitCode);
+        Assert.True(File.Exists(Path.Combine(project, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so.ae-checked")));
     }
 
     [Fact]

@@ -83,8 +83,8 @@ public sealed partial class ReportTests(TrainedRuns runs)
         File.Delete(Path.Combine(run, "metrics.json"));
         TorchRuntime.EnsureLoaded();
         using var wrong = new TensorDataset(TorchSharp.torch.zeros(10, 100));
-        ArgumentException size = Assert.Throws<ArgumentException>(() => new ReportBuilder(run) { Test = wrong, Options = Quick }.Build());
-        Assert.Contains("100 values per sample", size.Message, StringComparison.Ordinal);
+        AutoEncoders.Data.DataFormatException size = Assert.Throws<AutoEncoders.Data.DataFormatException>(() => new ReportBuilder(run) { Test = wrong, Options = Quick }.Build());
+        Assert.Equal("sample shape: expected samples of shape [784] (784 values), as the model takes; found [100] (100 values).", $"{size.Location}: {size.Problem}");
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class CodeIndex : IDisposable
     /// <summary>The format version this code writes and reads.</summary>
     public const int FormatVersion = 1;
 
-    private static readonly byte[] Magic = "AECODEIX"u8.ToArray();
+    /// <summary>The eight bytes every code index file starts with: "AECODEIX".</summary>
+    public static ReadOnlySpan<byte> Magic => "AECODEIX"u8;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private BinaryCodes? _binary;
 

@@ -61,10 +61,7 @@ public abstract class StreamingDataset : IBatchSource, IDisposable
     public static StreamingDataset Open(string path, long? blockRows = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
+        InputFile.Require(path);
 
         return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
         {
@@ -160,7 +157,7 @@ public abstract class StreamingDataset : IBatchSource, IDisposable
             }
         }
 
-        return new TensorDataset(features, name: Name, note: count < Count ? $"first {count} of {Count} rows" : null);
+        return new TensorDataset(features, name: Name, note: count < Count ? $"first {count} of {Count} rows" : null) { SourcePath = Path };
     }
 
     /// <summary>All the rows in memory, for data that fits (e.g. a test set).</summary>

@@ -21,7 +21,7 @@ public static class FeatureClassifierTraining
         config.Validate();
         if (train.Labels is null)
         {
-            throw new ArgumentException($"{train.Name}: the feature classifier needs labelled training data; this dataset has no labels.");
+            throw train.Refusal("labels", "expected a label per training sample, as the feature classifier needs; found none.");
         }
 
         long values = (long)config.Channels * config.Height * config.Width;

@@ -43,7 +43,7 @@ public sealed class StoredFeatureClassifier : IDisposable
         options ??= new FeatureClassifierTrainingOptions();
         if (test.Labels is null)
         {
-            throw new ArgumentException($"{test.Name}: measuring the feature classifier needs labelled test data; this dataset has no labels.");
+            throw test.Refusal("labels", "expected a label per test sample, as measuring the feature classifier needs; found none.");
         }
 
         FeatureClassifierConfig config = ConfigFor(train);
@@ -171,7 +171,7 @@ public sealed class StoredFeatureClassifier : IDisposable
         int side = (int)Math.Round(Math.Sqrt(data.SampleSize));
         if ((long)side * side != data.SampleSize)
         {
-            throw new ArgumentException($"{data.Name}: the feature classifier needs images; {data.SampleSize} values per example are neither C x H x W nor a square.");
+            throw data.Refusal("sample shape", $"expected images (C x H x W, or a square number of values), as the feature classifier takes; found [{string.Join(", ", data.SampleShape)}] ({data.SampleSize} values).");
         }
 
         return new FeatureClassifierConfig { Height = side, Width = side, Classes = classes };

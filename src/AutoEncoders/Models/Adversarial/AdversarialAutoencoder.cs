@@ -138,27 +138,32 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
     {
         ArgumentNullException.ThrowIfNull(code);
         using var scope = torch.NewDisposeScope();
+        // Explicit Scalars kept alive for the whole call (see AdversarialTrainingStep.DiscriminatorLoss).
+        using Scalar slope = 0.2.ToScalar();
         Tensor h = code;
         if (_config.Prior.ConditionOnLabels)
         {
             Tensor oneHot = torch.zeros(code.shape[0], _config.Prior.Components, device: code.device);
             if (labels is not null)
             {
+                using Scalar first = 0L.ToScalar();
+                using Scalar last = ((long)_config.Prior.Components - 1).ToScalar();
+                using Scalar count = ((long)_config.Prior.Components).ToScalar();
                 Tensor l = labels.to(ScalarType.Int64).to(code.device);
-                Tensor known = l.ge(0).logical_and(l.lt(_config.Prior.Components));
-                oneHot = nn.functional.one_hot(l.clamp(0, _config.Prior.Components - 1), _config.Prior.Components).to(ScalarType.Float32) * known.unsqueeze(1).to(ScalarType.Float32);
+                Tensor known = l.ge(first).logical_and(l.lt(count));
+                oneHot = nn.functional.one_hot(l.clamp(first, last), _config.Prior.Components).to(ScalarType.Float32) * known.unsqueeze(1).to(ScalarType.Float32);
             }
 
             h = torch.cat([code, oneHot], 1);
         }
 
-        int last = _discriminator.Count - 1;
-        for (int i = 0; i < last; i++)
+        int hidden = _discriminator.Count - 1;
+        for (int i = 0; i < hidden; i++)
         {
-            h = nn.functional.leaky_relu(_discriminator[i].forward(h), 0.2);
+            h = _discriminator[i].forward(h).leaky_relu(slope);
         }
 
-        return _discriminator[last].forward(h).squeeze(1).MoveToOuterDisposeScope();
+        return _discriminator[hidden].forward(h).squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -176,9 +181,11 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
         }
 
         using var scope = torch.NewDisposeScope();
+        using Scalar first = 0L.ToScalar();
+        using Scalar count = ((long)_config.Prior.Components).ToScalar();
         Tensor l = labels.to(ScalarType.Int64).to(device);
         Tensor random = torch.randint(0, _config.Prior.Components, [l.shape[0]], generator: generator).to(device);
-        Tensor known = l.ge(0).logical_and(l.lt(_config.Prior.Components));
+        Tensor known = l.ge(first).logical_and(l.lt(count));
         return _config.Prior.Sample(l.shape[0], CodeSize, generator, torch.where(known, l, random), device).MoveToOuterDisposeScope();
     }
 

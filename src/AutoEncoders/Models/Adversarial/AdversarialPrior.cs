@@ -53,12 +53,15 @@ public sealed record AdversarialPrior
     public Tensor ComponentMeans(long dimension, Device? device = null)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor angles = torch.arange(Components, dtype: ScalarType.Float32) * (2 * Math.PI / Components);
+        // Explicit Scalars kept alive for the whole call (see AdversarialTrainingStep.DiscriminatorLoss).
+        using Scalar step = (2 * Math.PI / Components).ToScalar();
+        using Scalar radius = Radius.ToScalar();
+        Tensor angles = torch.arange(Components, dtype: ScalarType.Float32).mul(step);
         Tensor means = torch.zeros(Components, dimension);
-        means[.., 0] = Radius * torch.cos(angles);
+        means[.., 0] = torch.cos(angles).mul(radius);
         if (dimension > 1)
         {
-            means[.., 1] = Radius * torch.sin(angles);
+            means[.., 1] = torch.sin(angles).mul(radius);
         }
 
         return means.to(device ?? torch.CPU).MoveToOuterDisposeScope();
@@ -72,8 +75,9 @@ public sealed record AdversarialPrior
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         using var scope = torch.NewDisposeScope();
+        using Scalar std = Std.ToScalar();
         device ??= components?.device ?? torch.CPU;
-        Tensor noise = torch.randn([count, dimension], generator: generator).to(device) * Std;
+        Tensor noise = torch.randn([count, dimension], generator: generator).to(device).mul(std);
         if (Kind == AdversarialPriorKind.Gaussian)
         {
             return noise.MoveToOuterDisposeScope();

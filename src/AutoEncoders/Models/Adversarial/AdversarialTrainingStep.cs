@@ -104,12 +104,17 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
 
     private (Tensor Loss, Tensor Accuracy) DiscriminatorLoss(Tensor dataCodes, Tensor? labels, Generator generator)
     {
+        // Explicit Scalars, alive until the method returns: an implicit one (0.5 * t, t.gt(0)) is unreachable once
+        // TorchSharp has read its handle, so a collection during the native call can free it mid-use
+        // (libtorch: "Unknown scalar type"; docs/reliability.md).
+        using Scalar half = 0.5.ToScalar();
+        using Scalar zero = 0.ToScalar();
         Tensor prior = labels is not null ? _model.SamplePrior(labels, generator) : _model.SamplePrior(dataCodes.shape[0], generator);
         Tensor real = _model.Discriminate(prior, labels);
         Tensor fake = _model.Discriminate(dataCodes, labels);
-        Tensor loss = 0.5 * (nn.functional.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-            + nn.functional.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)));
-        Tensor accuracy = 0.5 * (real.gt(0).to(ScalarType.Float32).mean() + fake.le(0).to(ScalarType.Float32).mean());
+        Tensor loss = (nn.functional.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+            + nn.functional.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))).mul(half);
+        Tensor accuracy = (real.gt(zero).to(ScalarType.Float32).mean() + fake.le(zero).to(ScalarType.Float32).mean()).mul(half);
         return (loss, accuracy);
     }
 }

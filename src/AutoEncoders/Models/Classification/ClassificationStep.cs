@@ -35,12 +35,12 @@ public sealed class ClassificationStep(EncoderClassifier classifier) : TrainingS
         ArgumentNullException.ThrowIfNull(data);
         if (data.Labels is null)
         {
-            throw new ArgumentException($"The data '{data.Name}' has no labels; a classifier needs them.");
+            throw data.Refusal("labels", "expected a label per sample, as a classifier needs; found none.");
         }
 
         if (data.SampleSize != Classifier.Config.Layers[0])
         {
-            throw new ArgumentException($"The data '{data.Name}' has {data.SampleSize} values per sample but the classifier expects {Classifier.Config.Layers[0]}.");
+            throw data.Refusal("sample shape", $"expected {Classifier.Config.Layers[0]} values per sample, as the classifier takes; found {data.SampleSize} ([{string.Join(", ", data.SampleShape)}]).");
         }
     }
 

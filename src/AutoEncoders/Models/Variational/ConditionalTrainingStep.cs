@@ -34,8 +34,8 @@ public sealed class ConditionalTrainingStep : ReconstructionStep
             long min = data.Labels.min().item<long>();
             if (max >= _model.Classes || min < -1)
             {
-                throw new ArgumentException(
-                    $"The data '{data.Name}' has label {(max >= _model.Classes ? max : min)}, outside the model's classes 0..{_model.Classes - 1} (model.classes is {_model.Classes}; -1 marks an unknown label).");
+                throw data.Refusal("labels",
+                    $"expected labels in the model's classes 0..{_model.Classes - 1} (model.classes is {_model.Classes}; -1 marks an unknown label); found {(max >= _model.Classes ? max : min)}.");
             }
         }
     }

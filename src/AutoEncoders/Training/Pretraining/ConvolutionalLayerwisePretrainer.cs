@@ -31,7 +31,7 @@ public static class ConvolutionalLayerwisePretrainer
         long[] shape = stack.InputShape;
         if (data.SampleSize != shape.Aggregate(1L, (a, b) => a * b))
         {
-            throw new ArgumentException($"The data '{data.Name}' has samples of shape [{string.Join(", ", data.SampleShape)}] but the convolutional stack takes images [{string.Join(", ", shape)}].");
+            throw data.Refusal("sample shape", $"expected images [{string.Join(", ", shape)}], as the convolutional stack takes; found [{string.Join(", ", data.SampleShape)}].");
         }
 
         ConvolutionalAutoencoderConfig config = stack.DeepConfig();

@@ -23,7 +23,7 @@ public static class LayerwisePretrainer
         options.Validate();
         if (data.SampleSize != options.Layers[0])
         {
-            throw new ArgumentException($"The data '{data.Name}' has {data.SampleSize} values per sample but the first pretraining layer expects {options.Layers[0]}.");
+            throw data.Refusal("sample shape", $"expected {options.Layers[0]} values per sample, as the first pretraining layer takes; found {data.SampleSize} ([{string.Join(", ", data.SampleShape)}]).");
         }
 
         DenseAutoencoderConfig config = StackConfig(options);

@@ -74,7 +74,7 @@ public sealed class ConditionalVariationalAutoencoderTests(MnistFixture mnist) :
 
         // Training data with a label the model has no class for is refused before the first step.
         using var trainer = new Trainer(model, Elbo, new TrainerOptions { Epochs = 1, Progress = ProgressMode.Silent });
-        Assert.Contains("model.classes", Assert.Throws<ArgumentException>(() => trainer.Fit(mnist.First(20))).Message, StringComparison.Ordinal);
+        Assert.Contains("labels: expected labels in the model's classes 0..2 (model.classes is 3", Assert.Throws<AutoEncoders.Data.DataFormatException>(() => trainer.Fit(mnist.First(20))).Message, StringComparison.Ordinal);
 
         // A recipe whose data has no labels is refused before a model is built, naming the data section.
         using var temp = new TempDirectory();
