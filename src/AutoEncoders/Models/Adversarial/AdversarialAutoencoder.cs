@@ -26,25 +26,9 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
-        for (int i = 0; i < config.Layers.Count - 1; i++)
-        {
-            _encoder.Add(nn.Linear(config.Layers[i], config.Layers[i + 1]));
-        }
-
-        IReadOnlyList<int> dec = config.EffectiveDecoderLayers;
-        for (int i = 0; i < dec.Count - 1; i++)
-        {
-            _decoder.Add(nn.Linear(dec[i], dec[i + 1]));
-        }
-
-        long input = config.Layers[^1] + (config.Prior.ConditionOnLabels ? config.Prior.Components : 0);
-        foreach (int size in config.DiscriminatorLayers)
-        {
-            _discriminator.Add(nn.Linear(input, size));
-            input = size;
-        }
-
-        _discriminator.Add(nn.Linear(input, 1));
+        DenseStack.Build(_encoder, config.Layers);
+        DenseStack.Build(_decoder, config.EffectiveDecoderLayers);
+        CodeDiscriminator.Build(_discriminator, config.Layers[^1] + (config.Prior.ConditionOnLabels ? config.Prior.Components : 0), config.DiscriminatorLayers);
         register_module("encoder", _encoder);
         register_module("decoder", _decoder);
         register_module("discriminator", _discriminator);
@@ -152,13 +136,7 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
             h = torch.cat([code, oneHot], 1);
         }
 
-        int last = _discriminator.Count - 1;
-        for (int i = 0; i < last; i++)
-        {
-            h = nn.functional.leaky_relu(_discriminator[i].forward(h), 0.2);
-        }
-
-        return _discriminator[last].forward(h).squeeze(1).MoveToOuterDisposeScope();
+        return CodeDiscriminator.Logit(_discriminator, h).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
