@@ -45,6 +45,14 @@ for d in datasets:
 have = {(r["name"], r["dataset"]) for r in rows}
 missing = [f"{m} on {NAMES.get(d, d)}" for d in datasets for m in order if (m, d) not in have]
 epochs = sorted({r["epochs"] for r in rows})
+SHORT = """**The budget is short.** At these epochs the models are far from trained and the rows compare only early
+training. The dense models' training times above (2-16 s per model for 2 epochs on 10,000 images at one thread, load
+2-8) put 20 epochs of every row at about 40 minutes of one-thread CPU on a quiet machine, plus the conv VAE (about
+3 minutes per epoch at load 30) and the evaluations; on 2026-12-06 the machine's load of 14-30 on 2 cores would
+have made that 2-3 hours, so the table stayed at 2 epochs: `experiments/generative/run.sh 20` makes it on a quiet
+machine.
+
+"""
 generated = sorted({int(r["generated_samples"]) for r in rows})
 iwae_examples = sorted({int(r["iwae_examples"]) for r in rows if "iwae_examples" in r})
 body = f"""Made by `experiments/generative/run.sh` (rows in `experiments/generative/rows/`, logs in
@@ -70,7 +78,7 @@ says), its recipe's batch size, optimiser and seed; then `ae eval RUN --generati
 
 """ + "\n".join(lines) + """
 
-""" + (("Not in this table (no row written; rerun `run.sh` with ONLY=... to add them): " + ", ".join(missing) + ".\n\n") if missing else "") + """Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
+""" + (("Not in this table (no row written; rerun `run.sh` with ONLY=... to add them): " + ", ".join(missing) + ".\n\n") if missing else "") + (SHORT if max(epochs) < 10 else "") + """Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
 1-minute load average of the machine when the row started and ended. The machine was a shared 2-core one with other
 jobs running, so the times say little beyond their order of magnitude.
 
