@@ -22,18 +22,7 @@ FASHION_TRAIN_LIMIT=${FASHION_TRAIN_LIMIT-10000}
 IWAE_LIMIT=${IWAE_LIMIT:-100}
 GENERATED=${GENERATED:-10000}
 RUNS=${RUNS:-/tmp/generative-runs}
-export AE_THREADS=${AE_THREADS:-1}
-if [ -z "${AE_DATA_PATH:-}" ]; then
-  for d in ../shared/datasets ../../shared/datasets; do [ -d "$d/mnist" ] && AE_DATA_PATH=$(cd "$d" && pwd) && break; done
-fi
-export AE_DATA_PATH
-# AE_DLL: a copy of the built CLI, so rebuilding the work tree during the run cannot change it halfway.
-if [ -z "${AE_DLL:-}" ]; then
-  dotnet build src/AutoEncoders.Cli -c Release -v quiet -nologo >/dev/null
-  AE_DLL=$(mktemp -d)/ae
-  cp -r src/AutoEncoders.Cli/bin/Release/net10.0 "$AE_DLL"
-  AE_DLL=$AE_DLL/ae.dll
-fi
+. experiments/generative/environment.sh
 ae="dotnet $AE_DLL"
 mkdir -p "$RUNS" "$OUT/rows" "$OUT/logs"
 

@@ -17,17 +17,7 @@ EPOCHS=${1:-${EPOCHS:-20}}
 SEEDS=${SEEDS:-1 2 3}
 LABELS=${LABELS:-100 1000}
 RUNS=${RUNS:-/tmp/generative-runs}
-export AE_THREADS=${AE_THREADS:-1}
-if [ -z "${AE_DATA_PATH:-}" ]; then
-  for d in ../shared/datasets ../../shared/datasets; do [ -d "$d/mnist" ] && AE_DATA_PATH=$(cd "$d" && pwd) && break; done
-fi
-export AE_DATA_PATH
-if [ -z "${AE_DLL:-}" ]; then
-  dotnet build src/AutoEncoders.Cli -c Release -v quiet -nologo >/dev/null
-  AE_DLL=$(mktemp -d)/ae
-  cp -r src/AutoEncoders.Cli/bin/Release/net10.0 "$AE_DLL"
-  AE_DLL=$AE_DLL/ae.dll
-fi
+. experiments/generative/environment.sh
 mkdir -p "$RUNS" "$OUT/rows" "$OUT/logs"
 for seed in $SEEDS; do
   for labels in $LABELS; do
