@@ -25,13 +25,13 @@ def data_label(r):
     return name
 
 
-lines = ["| model | data | epochs | test recon. error | IWAE k=1000 | Fréchet distance | train s | threads | date | load |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
+lines = ["| model | data | epochs | test recon. error | IWAE k=1000 | Fréchet distance | classifier acc. | train s | threads | date | load |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in rows:
     iwae = next((v for k, v in r.items() if k.startswith("iwae_k")), None)
     iwae_text = f"{iwae:.2f} ({int(r['iwae_examples'])})" if iwae is not None else "—"
     lines.append(f"| {r['name']} (`{os.path.basename(r['recipe'])}`) | {data_label(r)} | {r['epochs']} | "
-                 f"{r['reconstruction_squared_error']:.2f} | {iwae_text} | {r['frechet_distance']:.2f} | "
+                 f"{r['reconstruction_squared_error']:.2f} | {iwae_text} | {r['frechet_distance']:.2f} | {r['classifier_accuracy']:.2%} | "
                  f"{r['train_seconds']:.0f} | {r['threads']} | {r['date']} | {r['load_start']:.1f}–{r['load_end']:.1f} |")
 
 references = []
@@ -70,7 +70,9 @@ says), its recipe's batch size, optimiser and seed; then `ae eval RUN --generati
   prior samples; lower is better. It is built like FID but it is **not Inception's FID**: its values compare only
   rows measured with the same stored classifier, never published FIDs. The classifier is trained once per dataset
   (seed 1, 4 epochs, Adam 2e-3, batch 50) and kept in `experiments/generative/.classifiers/` (regenerated when
-  missing). Its own figures, and what real images score (training images against test images):
+  missing). Its own figures, and what real images score (training images against test images); the classifier
+acc. column gives each row's classifier's test accuracy: rows with different accuracies were measured with different
+classifiers (retrained when the stored one was missing), so their Fréchet distances compare only roughly:
 
 | data | classifier trained on | test accuracy | Fréchet distance, real train vs test images |
 |---|---|---|---|
