@@ -22,18 +22,7 @@ FASHION_TRAIN_LIMIT=${FASHION_TRAIN_LIMIT-10000}
 IWAE_LIMIT=${IWAE_LIMIT:-100}
 GENERATED=${GENERATED:-10000}
 RUNS=${RUNS:-/tmp/generative-runs}
-export AE_THREADS=${AE_THREADS:-1}
-if [ -z "${AE_DATA_PATH:-}" ]; then
-  for d in ../shared/datasets ../../shared/datasets; do [ -d "$d/mnist" ] && AE_DATA_PATH=$(cd "$d" && pwd) && break; done
-fi
-export AE_DATA_PATH
-# AE_DLL: a copy of the built CLI, so rebuilding the work tree during the run cannot change it halfway.
-if [ -z "${AE_DLL:-}" ]; then
-  dotnet build src/AutoEncoders.Cli -c Release -v quiet -nologo >/dev/null
-  AE_DLL=$(mktemp -d)/ae
-  cp -r src/AutoEncoders.Cli/bin/Release/net10.0 "$AE_DLL"
-  AE_DLL=$AE_DLL/ae.dll
-fi
+. experiments/generative/environment.sh
 ae="dotnet $AE_DLL"
 mkdir -p "$RUNS" "$OUT/rows" "$OUT/logs"
 
@@ -66,8 +55,10 @@ PYEOF
 
 # Every model on the first dataset, then every model on the next: a run cut short still has whole datasets.
 for dataset in $DATASETS; do
-  while read -r model recipe; do
+  while read -r model recipe fashion_recipe; do
     case "$model" in ''|'#'*) continue ;; esac
+    # A third column is the recipe for Fashion-MNIST where the kind has its own (the others get --dataset).
+    [ "$dataset" = fashion-mnist ] && [ -n "$fashion_recipe" ] && recipe=$fashion_recipe
     if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $model "* ]]; then continue; fi
     if [ ! -f "$recipe" ]; then echo "== $model: $recipe is missing; skipped"; continue; fi
     run_one "$model" "$recipe" "$dataset" || echo "   $model on $dataset FAILED (see $OUT/logs/$model-$dataset.log)"

@@ -25,13 +25,13 @@ def data_label(r):
     return name
 
 
-lines = ["| model | data | epochs | test recon. error | IWAE k=1000 | Fréchet distance | train s | threads | date | load |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
+lines = ["| model | data | epochs | test recon. error | IWAE k=1000 | Fréchet distance | classifier acc. | train s | threads | date | load |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in rows:
     iwae = next((v for k, v in r.items() if k.startswith("iwae_k")), None)
     iwae_text = f"{iwae:.2f} ({int(r['iwae_examples'])})" if iwae is not None else "—"
     lines.append(f"| {r['name']} (`{os.path.basename(r['recipe'])}`) | {data_label(r)} | {r['epochs']} | "
-                 f"{r['reconstruction_squared_error']:.2f} | {iwae_text} | {r['frechet_distance']:.2f} | "
+                 f"{r['reconstruction_squared_error']:.2f} | {iwae_text} | {r['frechet_distance']:.2f} | {r['classifier_accuracy']:.2%} | "
                  f"{r['train_seconds']:.0f} | {r['threads']} | {r['date']} | {r['load_start']:.1f}–{r['load_end']:.1f} |")
 
 references = []
@@ -45,6 +45,14 @@ for d in datasets:
 have = {(r["name"], r["dataset"]) for r in rows}
 missing = [f"{m} on {NAMES.get(d, d)}" for d in datasets for m in order if (m, d) not in have]
 epochs = sorted({r["epochs"] for r in rows})
+SHORT = """**The budget is short.** At these epochs the models are far from trained and the rows compare only early
+training. The dense models' training times above (2-16 s per model for 2 epochs on 10,000 images at one thread, load
+2-8) put 20 epochs of every row at about 40 minutes of one-thread CPU on a quiet machine, plus the conv VAE (about
+3 minutes per epoch at load 30) and the evaluations; on 2026-12-06 the machine's load of 14-30 on 2 cores would
+have made that 2-3 hours, so the table stayed at 2 epochs: `experiments/generative/run.sh 20` makes it on a quiet
+machine.
+
+"""
 generated = sorted({int(r["generated_samples"]) for r in rows})
 iwae_examples = sorted({int(r["iwae_examples"]) for r in rows if "iwae_examples" in r})
 body = f"""Made by `experiments/generative/run.sh` (rows in `experiments/generative/rows/`, logs in
@@ -62,7 +70,9 @@ says), its recipe's batch size, optimiser and seed; then `ae eval RUN --generati
   prior samples; lower is better. It is built like FID but it is **not Inception's FID**: its values compare only
   rows measured with the same stored classifier, never published FIDs. The classifier is trained once per dataset
   (seed 1, 4 epochs, Adam 2e-3, batch 50) and kept in `experiments/generative/.classifiers/` (regenerated when
-  missing). Its own figures, and what real images score (training images against test images):
+  missing). Its own figures, and what real images score (training images against test images); the classifier
+acc. column gives each row's classifier's test accuracy: rows with different accuracies were measured with different
+classifiers (retrained when the stored one was missing), so their Fréchet distances compare only roughly:
 
 | data | classifier trained on | test accuracy | Fréchet distance, real train vs test images |
 |---|---|---|---|
@@ -70,7 +80,7 @@ says), its recipe's batch size, optimiser and seed; then `ae eval RUN --generati
 
 """ + "\n".join(lines) + """
 
-""" + (("Not in this table (no row written; rerun `run.sh` with ONLY=... to add them): " + ", ".join(missing) + ".\n\n") if missing else "") + """Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
+""" + (("Not in this table (no row written; rerun `run.sh` with ONLY=... to add them): " + ", ".join(missing) + ".\n\n") if missing else "") + (SHORT if max(epochs) < 10 else "") + """Train s is the training time from the run's history (evaluation excluded); threads is AE_THREADS; load is the
 1-minute load average of the machine when the row started and ended. The machine was a shared 2-core one with other
 jobs running, so the times say little beyond their order of magnitude.
 

@@ -42,6 +42,15 @@ public abstract class LossTerm
     {
     }
 
+    /// <summary>
+    /// Refuses, before the first step, a model or training settings the term cannot train with (a prior it does not
+    /// support, a batch larger than it allows), throwing <see cref="ArgumentException"/> naming the field; nothing to
+    /// check by default.
+    /// </summary>
+    public virtual void CheckTraining(Models.Autoencoder model, Training.TrainerOptions options)
+    {
+    }
+
     /// <summary>State carried across mini-batches (e.g. running means), for checkpoints; empty for stateless terms.</summary>
     public virtual IReadOnlyDictionary<string, Tensor> SaveState() => new Dictionary<string, Tensor>();
 

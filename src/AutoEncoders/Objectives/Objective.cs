@@ -90,6 +90,15 @@ public sealed class Objective
         }
     }
 
+    /// <summary>Asks every term whether it can train <paramref name="model"/> with <paramref name="options"/> (<see cref="LossTerm.CheckTraining"/>).</summary>
+    public void CheckTraining(Models.Autoencoder model, Training.TrainerOptions options)
+    {
+        foreach (LossTerm term in Terms)
+        {
+            term.CheckTraining(model, options);
+        }
+    }
+
     /// <summary>Forgets the state of stateful terms (running means).</summary>
     public void ResetState()
     {

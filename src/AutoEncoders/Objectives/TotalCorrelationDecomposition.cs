@@ -61,6 +61,24 @@ public sealed class TotalCorrelationDecomposition : LossTerm
     }
 
     /// <summary>
+    /// Refuses a model with a VampPrior (the dimension-wise KL needs the factorised prior N(0, I)) and, for
+    /// minibatch_stratified sampling, a <see cref="DatasetSize"/> smaller than the batch size, before training.
+    /// </summary>
+    public override void CheckTraining(Models.Autoencoder model, Training.TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (model is VariationalModel { HasStandardPrior: false })
+        {
+            throw new ArgumentException("beta_tcvae needs the prior N(0, I) (its dimension-wise KL assumes a factorised prior); the model sets model.vampPrior: remove it or the beta_tcvae term.");
+        }
+
+        if (Sampling == TotalCorrelationSampling.MinibatchStratified && DatasetSize < options.BatchSize)
+        {
+            throw new ArgumentException($"beta_tcvae: datasetSize ({DatasetSize}) must be at least training.batchSize ({options.BatchSize}) for minibatch_stratified sampling.");
+        }
+    }
+
+    /// <summary>
     /// The decomposition for a batch's posterior mu, log sigma^2 [B, d] and its samples z [B, d] drawn from it,
     /// with q(z) estimated over a data set of <paramref name="datasetSize"/> examples.
     /// </summary>

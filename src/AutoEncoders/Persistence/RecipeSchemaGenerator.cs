@@ -95,7 +95,12 @@ public static partial class RecipeSchemaGenerator
     /// </summary>
     private static JsonNode? DefaultOf(System.Text.Json.Serialization.Metadata.JsonPropertyInfo property)
     {
-        if (property.Get is null || property.DeclaringType.IsAbstract || property.DeclaringType.GetConstructor(Type.EmptyTypes) is null)
+        // A field an abstract model config declares for its kinds (DenseVariationalAutoencoderConfig's) has the same
+        // default in each: read it from the first concrete kind.
+        Type? owner = property.DeclaringType.IsAbstract && property.DeclaringType.IsSubclassOf(typeof(Models.ModelConfig))
+            ? property.DeclaringType.Assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && t.IsSubclassOf(property.DeclaringType) && t.GetConstructor(Type.EmptyTypes) is not null)
+            : property.DeclaringType;
+        if (property.Get is null || owner is null || owner.GetConstructor(Type.EmptyTypes) is null)
         {
             return null;
         }
@@ -103,7 +108,7 @@ public static partial class RecipeSchemaGenerator
         object? value;
         try
         {
-            value = property.Get(Activator.CreateInstance(property.DeclaringType)!);
+            value = property.Get(Activator.CreateInstance(owner)!);
         }
         catch (TargetInvocationException)
         {

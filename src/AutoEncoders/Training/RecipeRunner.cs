@@ -38,17 +38,13 @@ public sealed class RecipeRunner(Recipe recipe, RunDirectory run)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(loadTest);
-        if (Recipe.Model is Models.Variational.ConditionalVariationalAutoencoderConfig && train is not TensorDataset { Labels: not null })
-        {
-            throw new ArgumentException($"data: model kind \"cvae\" is conditioned on labels, but the training data '{train.Name}' has none; name labelled data (a catalog \"dataset\", \"trainLabels\" beside \"trainImages\", or a table's \"labelColumn\").");
-        }
-
         using Autoencoder model = Recipe.Model.Build();
         Log?.Invoke($"model    {Recipe.Model.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)}, {model.ParameterCount:N0} parameters");
         Log?.Invoke($"objective {string.Join(" + ", Recipe.Objective.TermNames)}{(Recipe.Objective.Corruption is null ? string.Empty : $" on {Recipe.Objective.Corruption.GetType().Name} inputs")}");
         TrainingHistory history;
         using (var trainer = new Trainer(model, Recipe.Objective, Recipe.Training with { Progress = ProgressMode.Silent }) { CheckpointPath = Run.CheckpointPath })
         {
+            trainer.TrainingStep.CheckRunData(train);
             foreach (ITrainingCallback callback in Callbacks)
             {
                 trainer.Callbacks.Add(callback);

@@ -49,6 +49,9 @@ public class ReconstructionStep : TrainingStep
     public override bool EvaluatesWithGradients => Objective.NeedsInputGradient;
 
     /// <inheritdoc />
+    public override void CheckOptions(TrainerOptions options) => Objective.CheckTraining(Autoencoder, options);
+
+    /// <inheritdoc />
     public override void Reset() => Objective.ResetState();
 
     /// <inheritdoc />

@@ -42,6 +42,7 @@ public sealed class Trainer : IDisposable
         TrainingStep = step;
         Options = options ?? new TrainerOptions();
         Options.Validate();
+        step.CheckOptions(Options);
         Device = TorchRuntime.ParseDevice(Options.Device);
         Model.to(Device);
         _context = new StepContext(this);
@@ -157,6 +158,11 @@ public sealed class Trainer : IDisposable
         if (validation is null && Options.ValidationSplit > 0)
         {
             throw new ArgumentException($"{stream.Path}: a validation split needs the data in memory; a streamed file is trained on whole (give validation data separately, or set validationSplit to 0).");
+        }
+
+        if (TrainingStep.StreamedTrainingRefusal is { } refusal)
+        {
+            throw new ArgumentException($"{stream.Path}: cannot train this model on a streamed file: {refusal}.");
         }
 
         using (TensorDataset head = stream.Head(1))

@@ -1,4 +1,5 @@
 using AutoEncoders.Data;
+using AutoEncoders.Data.Streaming;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -77,8 +78,33 @@ public abstract class TrainingStep
     {
     }
 
-    /// <summary>Called by <see cref="Trainer.Fit(TensorDataset, TensorDataset?, string?, CancellationToken)"/> with the training data in memory (after any validation split), before the first step; a streamed fit does not call it.</summary>
+    /// <summary>
+    /// Called by <see cref="Trainer.Fit(TensorDataset, TensorDataset?, string?, CancellationToken)"/> with the training
+    /// data in memory (after any validation split), before the first step. A streamed fit cannot call it: a kind that
+    /// needs it says why in <see cref="StreamedTrainingRefusal"/>, and a streamed fit refuses it.
+    /// </summary>
     public virtual void PrepareTraining(TensorDataset train)
+    {
+    }
+
+    /// <summary>
+    /// Why this kind cannot train on data streamed from a file (never whole in memory, without labels), or null when
+    /// it can; <see cref="Trainer.Fit(IBatchSource, TensorDataset?, string?, CancellationToken)"/> refuses a stream
+    /// with this reason before the first step.
+    /// </summary>
+    public virtual string? StreamedTrainingRefusal => null;
+
+    /// <summary>Refuses, when the trainer is made, settings this kind cannot train with (throwing <see cref="ArgumentException"/> naming the field).</summary>
+    public virtual void CheckOptions(TrainerOptions options)
+    {
+    }
+
+    /// <summary>
+    /// Refuses training data this kind can technically take but that cannot make the run a recipe asks for (e.g. a
+    /// conditional model's data without any labels); <see cref="RecipeRunner"/> calls it before training. The library's
+    /// <see cref="Trainer"/> does not, so a program may still train such a model on unlabelled data.
+    /// </summary>
+    public virtual void CheckRunData(IBatchSource train)
     {
     }
 

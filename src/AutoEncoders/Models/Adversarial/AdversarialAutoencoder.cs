@@ -26,25 +26,9 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
-        for (int i = 0; i < config.Layers.Count - 1; i++)
-        {
-            _encoder.Add(nn.Linear(config.Layers[i], config.Layers[i + 1]));
-        }
-
-        IReadOnlyList<int> dec = config.EffectiveDecoderLayers;
-        for (int i = 0; i < dec.Count - 1; i++)
-        {
-            _decoder.Add(nn.Linear(dec[i], dec[i + 1]));
-        }
-
-        long input = config.Layers[^1] + (config.Prior.ConditionOnLabels ? config.Prior.Components : 0);
-        foreach (int size in config.DiscriminatorLayers)
-        {
-            _discriminator.Add(nn.Linear(input, size));
-            input = size;
-        }
-
-        _discriminator.Add(nn.Linear(input, 1));
+        DenseStack.Build(_encoder, config.Layers);
+        DenseStack.Build(_decoder, config.EffectiveDecoderLayers);
+        CodeDiscriminator.Build(_discriminator, config.Layers[^1] + (config.Prior.ConditionOnLabels ? config.Prior.Components : 0), config.DiscriminatorLayers);
         register_module("encoder", _encoder);
         register_module("decoder", _decoder);
         register_module("discriminator", _discriminator);
@@ -138,8 +122,6 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
     {
         ArgumentNullException.ThrowIfNull(code);
         using var scope = torch.NewDisposeScope();
-        // Explicit Scalars kept alive for the whole call (see AdversarialTrainingStep.DiscriminatorLoss).
-        using Scalar slope = 0.2.ToScalar();
         Tensor h = code;
         if (_config.Prior.ConditionOnLabels)
         {
@@ -157,13 +139,7 @@ public sealed class AdversarialAutoencoder : Autoencoder, IGenerativeAutoencoder
             h = torch.cat([code, oneHot], 1);
         }
 
-        int hidden = _discriminator.Count - 1;
-        for (int i = 0; i < hidden; i++)
-        {
-            h = _discriminator[i].forward(h).leaky_relu(slope);
-        }
-
-        return _discriminator[hidden].forward(h).squeeze(1).MoveToOuterDisposeScope();
+        return CodeDiscriminator.Logit(_discriminator, h).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

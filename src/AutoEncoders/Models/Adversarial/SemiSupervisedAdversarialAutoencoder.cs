@@ -32,21 +32,12 @@ public sealed class SemiSupervisedAdversarialAutoencoder : Autoencoder, IGenerat
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
-        for (int i = 0; i < config.Layers.Count - 1; i++)
-        {
-            _encoder.Add(nn.Linear(config.Layers[i], config.Layers[i + 1]));
-        }
-
+        DenseStack.Build(_encoder, config.Layers);
         _classHead = nn.Linear(config.Layers[^1], config.Classes);
         _styleHead = nn.Linear(config.Layers[^1], config.StyleSize);
-        int[] decoder = [config.Classes + config.StyleSize, .. config.EffectiveDecoderHidden, config.Layers[0]];
-        for (int i = 0; i < decoder.Length - 1; i++)
-        {
-            _decoder.Add(nn.Linear(decoder[i], decoder[i + 1]));
-        }
-
-        AddDiscriminator(_classDiscriminator, config.Classes);
-        AddDiscriminator(_styleDiscriminator, config.StyleSize);
+        DenseStack.Build(_decoder, [config.Classes + config.StyleSize, .. config.EffectiveDecoderHidden, config.Layers[0]]);
+        CodeDiscriminator.Build(_classDiscriminator, config.Classes, config.DiscriminatorLayers);
+        CodeDiscriminator.Build(_styleDiscriminator, config.StyleSize, config.DiscriminatorLayers);
         register_module("encoder", _encoder);
         register_module("class_head", _classHead);
         register_module("style_head", _styleHead);
@@ -161,10 +152,10 @@ public sealed class SemiSupervisedAdversarialAutoencoder : Autoencoder, IGenerat
     }
 
     /// <summary>The class discriminator's logit [B] that <paramref name="classCode"/> [B, classes] is a one-hot prior draw.</summary>
-    public Tensor DiscriminateClass(Tensor classCode) => Discriminate(_classDiscriminator, classCode);
+    public Tensor DiscriminateClass(Tensor classCode) => CodeDiscriminator.Logit(_classDiscriminator, classCode);
 
     /// <summary>The style discriminator's logit [B] that <paramref name="style"/> [B, style] is a Gaussian prior draw.</summary>
-    public Tensor DiscriminateStyle(Tensor style) => Discriminate(_styleDiscriminator, style);
+    public Tensor DiscriminateStyle(Tensor style) => CodeDiscriminator.Logit(_styleDiscriminator, style);
 
     /// <summary><paramref name="count"/> one-hot classes drawn uniformly [count, classes].</summary>
     public Tensor SampleClasses(long count, Generator? generator = null)
@@ -184,29 +175,5 @@ public sealed class SemiSupervisedAdversarialAutoencoder : Autoencoder, IGenerat
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         using var scope = torch.NewDisposeScope();
         return torch.cat([SampleClasses(count, generator), SampleStyles(count, generator)], 1).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor Discriminate(ModuleList<Linear> layers, Tensor code)
-    {
-        using var scope = torch.NewDisposeScope();
-        Tensor h = code;
-        int last = layers.Count - 1;
-        for (int i = 0; i < last; i++)
-        {
-            h = nn.functional.leaky_relu(layers[i].forward(h), 0.2);
-        }
-
-        return layers[last].forward(h).squeeze(1).MoveToOuterDisposeScope();
-    }
-
-    private void AddDiscriminator(ModuleList<Linear> layers, long input)
-    {
-        foreach (int size in _config.DiscriminatorLayers)
-        {
-            layers.Add(nn.Linear(input, size));
-            input = size;
-        }
-
-        layers.Add(nn.Linear(input, 1));
     }
 }

@@ -62,6 +62,10 @@ public sealed class SemiSupervisedAdversarialTrainingStep : ReconstructionStep
     /// <inheritdoc />
     public override double LearningRateFactor(int index) => index is 1 or 2 ? _model.SemiSupervisedConfig.AdversarialLearningRateFactor : 1.0;
 
+    /// <inheritdoc />
+    public override string StreamedTrainingRefusal =>
+        "model kind \"aae_semisupervised\" draws its labelled examples from the whole training set, and a streamed file has no labels; train on the data in memory (without --stream)";
+
     /// <summary>
     /// Keeps the labelled examples: a class-balanced, seeded choice of
     /// <see cref="SemiSupervisedAdversarialAutoencoderConfig.LabelledExamples"/>. Data without labels trains without

@@ -1,4 +1,5 @@
 using AutoEncoders.Data;
+using AutoEncoders.Data.Streaming;
 using AutoEncoders.Objectives;
 using AutoEncoders.Training;
 using TorchSharp;
@@ -37,6 +38,16 @@ public sealed class ConditionalTrainingStep : ReconstructionStep
                 throw data.Refusal("labels",
                     $"expected labels in the model's classes 0..{_model.Classes - 1} (model.classes is {_model.Classes}; -1 marks an unknown label); found {(max >= _model.Classes ? max : min)}.");
             }
+        }
+    }
+
+    /// <summary>Refuses training data without any labels: a recipe's conditional model would learn nothing of the classes.</summary>
+    public override void CheckRunData(IBatchSource train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train is not TensorDataset { Labels: not null })
+        {
+            throw new ArgumentException($"data: model kind \"cvae\" is conditioned on labels, but the training data '{train.Name}' has none; name labelled data (a catalog \"dataset\", \"trainLabels\" beside \"trainImages\", or a table's \"labelColumn\").");
         }
     }
 

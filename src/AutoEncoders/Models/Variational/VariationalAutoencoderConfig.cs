@@ -5,59 +5,17 @@ namespace AutoEncoders.Models.Variational;
 /// <summary>
 /// A fully connected variational autoencoder (Kingma and Welling, 2014), e.g. 784-400-20: hidden layers, then two
 /// heads for the mean and the spread of q(z|x) = N(mu, diag sigma^2), a reparameterised sample
-/// z = mu + sigma * eps, and a decoder whose output parameterises p(x|z) (<see cref="Likelihood"/>). Train it with
+/// z = mu + sigma * eps, and a decoder whose output parameterises p(x|z) (<see cref="DenseVariationalAutoencoderConfig.Likelihood"/>). Train it with
 /// the objective <c>nll</c> + <c>kl_divergence</c> (the negative ELBO, in nats per example).
 /// </summary>
-public sealed record VariationalAutoencoderConfig : ModelConfig
+public sealed record VariationalAutoencoderConfig : DenseVariationalAutoencoderConfig
 {
-    /// <summary>Encoder sizes from the input to the latent size, e.g. [784, 400, 20]; the last is the size of z.</summary>
-    public IReadOnlyList<int> Layers { get; init; } = [784, 400, 20];
-
-    /// <summary>Decoder sizes from the latent size to the output, e.g. [20, 400, 784]; null mirrors the encoder.</summary>
-    public IReadOnlyList<int>? DecoderLayers { get; init; }
-
-    /// <summary>Activation of the hidden layers of encoder and decoder.</summary>
-    public Activation Activation { get; init; } = Activation.Relu;
-
-    /// <summary>What the spread head outputs: log sigma^2 (default) or sigma through a softplus.</summary>
-    public SpreadParameterization Parameterization { get; init; } = SpreadParameterization.LogVariance;
-
-    /// <summary>The decoder distribution p(x|z): Bernoulli (binary cross-entropy) or Gaussian (squared error).</summary>
-    public ObservationLikelihood Likelihood { get; init; } = ObservationLikelihood.Bernoulli;
-
-    /// <summary>
-    /// Activation of the output layer, the mean of p(x|z): sigmoid (data in [0, 1]) or linear. A Bernoulli
-    /// likelihood always uses sigmoid (the output layer computes its logits).
-    /// </summary>
-    public Activation OutputActivation { get; init; } = Activation.Sigmoid;
-
-    /// <summary>The variance of a Gaussian likelihood (its starting value when <see cref="LearnVariance"/>).</summary>
-    public double Variance { get; init; } = 1.0;
-
-    /// <summary>Learn the Gaussian likelihood's variance (one scalar, as log sigma^2; Rybkin et al., 2021).</summary>
-    public bool LearnVariance { get; init; }
-
     /// <summary>
     /// The VampPrior (Tomczak and Welling, 2018): the prior as a mixture of the posteriors at learned pseudo-inputs;
     /// null keeps N(0, I).
     /// </summary>
+    [JsonPropertyOrder(1)] // after the shared fields, as before they were shared
     public VampPriorConfig? VampPrior { get; init; }
-
-    /// <inheritdoc />
-    [JsonIgnore]
-    public override long[] InputShape => [Layers[0]];
-
-    /// <inheritdoc />
-    [JsonIgnore]
-    public override long[] CodeShape => [Layers[^1]];
-
-    /// <summary>Size of z.</summary>
-    [JsonIgnore]
-    public int LatentSize => Layers[^1];
-
-    /// <summary>The decoder sizes actually used: <see cref="DecoderLayers"/> or the mirrored encoder.</summary>
-    [JsonIgnore]
-    public IReadOnlyList<int> EffectiveDecoderLayers => DenseLayerSizes.EffectiveDecoder(Layers, DecoderLayers);
 
     /// <inheritdoc />
     public override Autoencoder Build()
@@ -69,34 +27,7 @@ public sealed record VariationalAutoencoderConfig : ModelConfig
     /// <inheritdoc />
     public override void Validate()
     {
-        if (Layers is null || Layers.Count < 2 || Layers.Any(s => s < 1))
-        {
-            throw new ArgumentException($"layers needs positive sizes from the input to the latent size, e.g. [784, 400, 20]; found [{string.Join(", ", Layers ?? [])}].");
-        }
-
-        IReadOnlyList<int> decoder = EffectiveDecoderLayers;
-        DenseLayerSizes.ValidateDecoder(Layers, decoder, "latent");
-
-        if (OutputActivation is not (Activation.Sigmoid or Activation.Linear))
-        {
-            throw new ArgumentException($"outputActivation of a vae must be sigmoid or linear (the mean of p(x|z)); found {OutputActivation}.");
-        }
-
-        if (Likelihood == ObservationLikelihood.Bernoulli && OutputActivation != Activation.Sigmoid)
-        {
-            throw new ArgumentException("likelihood bernoulli needs outputActivation sigmoid (the output layer computes the logits); use likelihood gaussian for a linear output.");
-        }
-
-        if (!(Variance > 0) || double.IsInfinity(Variance))
-        {
-            throw new ArgumentException($"variance of the gaussian likelihood must be a positive number; found {Variance}.");
-        }
-
-        if (LearnVariance && Likelihood != ObservationLikelihood.Gaussian)
-        {
-            throw new ArgumentException("learnVariance applies to likelihood gaussian only.");
-        }
-
+        ValidateDenseVariational("vae");
         VampPrior?.Validate();
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConditionalVariationalAutoencoderTests(MnistFixture mnist) :
         using var trainer = new Trainer(model, Elbo, new TrainerOptions { Epochs = 1, Progress = ProgressMode.Silent });
         Assert.Contains("labels: expected labels in the model's classes 0..2 (model.classes is 3", Assert.Throws<AutoEncoders.Data.DataFormatException>(() => trainer.Fit(mnist.First(20))).Message, StringComparison.Ordinal);
 
-        // A recipe whose data has no labels is refused before a model is built, naming the data section.
+        // A recipe whose data has no labels is refused before training (the step's CheckRunData), naming the data section.
         using var temp = new TempDirectory();
         var recipe = new Recipe { Model = Config, Objective = Elbo, Training = new TrainerOptions { Epochs = 1, Progress = ProgressMode.Silent } };
         var runner = new RecipeRunner(recipe, RunDirectory.CreateNew(temp.Path, "cvae"));
