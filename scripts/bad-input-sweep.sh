@@ -9,7 +9,7 @@ W=${2:-/tmp/ae-sweep}
 AE="dotnet $DLL"
 S=$W/f; rm -rf $S; mkdir -p $S/dir $S/runs
 export AE_THREADS=1
-D="--data-dir /work/shared/datasets"
+D="--data-dir ${AE_DATA_PATH:-$(cd "$(dirname "$0")/../.." && pwd)/shared/datasets}"   # ../shared beside the checkout
 # inputs
 : > $S/empty.idx; : > $S/empty.csv; : > $S/empty.npy; : > $S/empty.json; : > $S/empty.yaml; : > $S/empty.aeidx; : > $S/empty.safetensors
 printf 'a,b,c\n1,2,3\n4,NaN,6\n' > $S/nan.csv
