@@ -17,7 +17,7 @@ LAYERS=${LAYERS:-784,1000,1000,1000}
 # The search, seed 1, validation error only. A pretrained configuration is NOISE/PRETRAINING-EPOCHS/FINE-TUNING
 # (noise 0: SAA-3); a fine-tuning spec is OPTIMISER then pPATIENCE: 3e-4p4 = Adam lr 3e-4, patience 4;
 # sgd0.1m0p8 = SGD lr 0.1, momentum 0, patience 8. SCRATCH_SEARCH: the fine-tuning specs tried from random initialisation.
-SEARCH=${SEARCH-"0.25/5/3e-4p4 0.25/5/sgd0.05m0.9p4 0/5/3e-4p4 0.25/20/3e-4p4 0.1/20/3e-4p4 0.25/50/3e-4p4"}
+SEARCH=${SEARCH-"0.25/5/3e-4p4 0.25/5/sgd0.05m0.9p4 0/5/3e-4p4 0.25/20/3e-4p4 0.1/20/3e-4p4 0.25/50/3e-4p4 0/20/3e-4p4"}
 FASHION_SEARCH=${FASHION_SEARCH-"0.25/5/3e-4p4 0/5/3e-4p4"}  # the search on the other datasets (time: noise or none, 5 epochs)
 SCRATCH_SEARCH=${SCRATCH_SEARCH-"3e-4p4"}
 SEEDS=${SEEDS-"1 2 3"}
