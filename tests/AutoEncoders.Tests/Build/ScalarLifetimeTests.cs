@@ -28,7 +28,9 @@ public sealed class ScalarLifetimeTests(ITestOutputHelper output)
         Assert.Equal(0, failures);
     }
 
-    [Fact]
+    // A reproduction to run by hand (its failures are rare and random, so it cannot be an assertion):
+    // dotnet test --filter Implicit_scalars after removing Skip, with AE_SCALAR_REPRO_SECONDS=8.
+    [Fact(Skip = "A reproduction of the implicit-Scalar fault, run by hand; its failures are rare and random.")]
     public async Task Implicit_scalars_are_measured_under_concurrent_collections()
     {
         (long ops, long failures, string messages) = await Multiply(held: false);
