@@ -109,14 +109,10 @@ public class ReconstructionStep : TrainingStep
     protected void ReconstructionPhase(Batch batch, StepContext context, double[] host, IEnumerable<TorchSharp.Modules.Parameter> parameters, optim.Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(optimizer);
-        context.ZeroGradients();
         ObjectiveValue value = Compute(batch, context, context.Noise, training: true);
         ReadScalars(value.Terms.Prepend(value.Total)).CopyTo(host, 0);
         GuardFinite(host, context);
-        value.Total.backward();
-        context.ClipGradients(parameters);
-        optimizer.step();
+        context.Update(value.Total, parameters, optimizer);
     }
 
     /// <summary>

@@ -70,4 +70,20 @@ public sealed class StepContext
             nn.utils.clip_grad_norm_(parameters.Where(p => p.requires_grad), maxNorm);
         }
     }
+
+    /// <summary>
+    /// One update phase: sets every optimiser's gradients to zero, back-propagates <paramref name="loss"/>, clips the
+    /// gradients of <paramref name="parameters"/> (when the trainer clips) and steps <paramref name="optimizer"/>.
+    /// A model that trains in several phases per batch (the adversarial autoencoders) calls it once per phase; the
+    /// loss is computed before, so its value can be read and checked first.
+    /// </summary>
+    public void Update(Tensor loss, IEnumerable<Parameter> parameters, optim.Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ZeroGradients();
+        loss.backward();
+        ClipGradients(parameters);
+        optimizer.step();
+    }
 }

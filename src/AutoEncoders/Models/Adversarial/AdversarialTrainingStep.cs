@@ -67,24 +67,18 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
         ReconstructionPhase(batch, context, host, _model.AutoencoderParameters, optimizers[0]);
 
         // (2) Discriminator phase: prior draws are "real", data codes "fake".
-        context.ZeroGradients();
         Generator prior = context.Random("prior");
         (Tensor discriminatorLoss, Tensor accuracy) = DiscriminatorLoss(_model.Encode(target).detach(), labels, prior);
         // The adversarial losses are read to the host once per step, with the generator's: a non-finite
         // discriminator loss is reported before the generator update, but after its own.
-        discriminatorLoss.backward();
-        context.ClipGradients(_model.DiscriminatorParameters);
-        optimizers[1].step();
+        context.Update(discriminatorLoss, _model.DiscriminatorParameters, optimizers[1]);
 
         // (3) Generator phase: the encoder tries to make D call its codes prior draws.
-        context.ZeroGradients();
         Tensor fooled = _model.Discriminate(_model.Encode(target), labels);
         Tensor generatorLoss = nn.functional.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled));
         ReadScalars([discriminatorLoss, generatorLoss, accuracy]).CopyTo(host, terms);
         GuardFinite(host, context);
-        generatorLoss.backward();
-        context.ClipGradients(_model.EncoderParameters);
-        optimizers[2].step();
+        context.Update(generatorLoss, _model.EncoderParameters, optimizers[2]);
         return host;
     }
 

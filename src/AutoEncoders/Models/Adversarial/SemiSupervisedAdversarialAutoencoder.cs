@@ -82,7 +82,7 @@ public sealed class SemiSupervisedAdversarialAutoencoder : Autoencoder, IGenerat
         ArgumentNullException.ThrowIfNull(data);
         if (data.Labels is null)
         {
-            throw new ArgumentException($"The data '{data.Name}' has no labels to measure a classification error against.");
+            throw new AutoEncoders.Data.DataFormatException(data.Name, "labels", "labels are needed to measure a classification error; the data has none");
         }
 
         bool wasTraining = training;

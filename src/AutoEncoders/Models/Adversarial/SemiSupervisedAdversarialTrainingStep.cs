@@ -101,21 +101,14 @@ public sealed class SemiSupervisedAdversarialTrainingStep : ReconstructionStep
         ReconstructionPhase(batch, context, host, _model.AutoencoderParameters, optimizers[0]);
 
         // (2) Discriminator phase.
-        context.ZeroGradients();
         Tensor discriminatorLoss = DiscriminatorLoss(target, context.Random("prior"));
-        discriminatorLoss.backward();
-        context.ClipGradients(_model.DiscriminatorParameters);
-        optimizers[1].step();
+        context.Update(discriminatorLoss, _model.DiscriminatorParameters, optimizers[1]);
 
         // (3) Generator phase.
-        context.ZeroGradients();
         Tensor generatorLoss = GeneratorLoss(target);
-        generatorLoss.backward();
-        context.ClipGradients(_model.EncoderParameters);
-        optimizers[2].step();
+        context.Update(generatorLoss, _model.EncoderParameters, optimizers[2]);
 
         // (4) Semi-supervised classification phase on a labelled mini-batch.
-        context.ZeroGradients();
         if (_labelledFeatures is null || _labelledLabels is null)
         {
             ReadScalars([discriminatorLoss, generatorLoss, torch.zeros([]), torch.zeros([])]).CopyTo(host, terms);
@@ -130,9 +123,7 @@ public sealed class SemiSupervisedAdversarialTrainingStep : ReconstructionStep
         Tensor error = logits.argmax(1).ne(labels).to(ScalarType.Float32).mean();
         ReadScalars([discriminatorLoss, generatorLoss, crossEntropy, error]).CopyTo(host, terms);
         GuardFinite(host, context);
-        crossEntropy.backward();
-        context.ClipGradients(_model.EncoderParameters);
-        optimizers[3].step();
+        context.Update(crossEntropy, _model.EncoderParameters, optimizers[3]);
         return host;
     }
 

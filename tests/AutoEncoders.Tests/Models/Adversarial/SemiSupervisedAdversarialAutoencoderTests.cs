@@ -46,4 +46,15 @@ public sealed class SemiSupervisedAdversarialAutoencoderTests(MnistFixture mnist
         Assert.StartsWith("labelledExamples", Assert.Throws<ArgumentException>((good with { LabelledExamples = 0 }).Validate).Message, StringComparison.Ordinal);
         Assert.StartsWith("styleSize", Assert.Throws<ArgumentException>((good with { StyleSize = 0 }).Validate).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Classification_error_on_unlabelled_data_is_refused_naming_the_data()
+    {
+        var config = new SemiSupervisedAdversarialAutoencoderConfig { Layers = [16, 8], StyleSize = 2, DiscriminatorLayers = [8], LabelledExamples = 10 };
+        using var model = (SemiSupervisedAdversarialAutoencoder)config.Build();
+        using var data = new TensorDataset(rand(5, 16), name: "codes.npy");
+        var refused = Assert.Throws<AutoEncoders.Data.DataFormatException>(() => model.ClassificationError(data));
+        Assert.Equal("codes.npy", refused.FilePath);
+        Assert.StartsWith("codes.npy: labels: labels are needed", refused.Message, StringComparison.Ordinal);
+    }
 }
