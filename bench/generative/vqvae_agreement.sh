@@ -23,7 +23,7 @@ for c in "100 1" "1000 1" "1000 2" "10000 1" "10000 2" "10000 10"; do
   run=$(ls -d "$WORK/$limit-$epochs"/*/)
   "$AE" weights export "$run" -o "$WORK/w.safetensors" > /dev/null
   /usr/bin/python3 bench/generative/vqvae_agreement.py --ours "$WORK/w.safetensors" --metrics "$run/metrics.json" --train "$TRAIN" --test "$TEST" \
-    --epochs "$epochs" --train-limit "$limit" --seed "$SEED" --codebook "$VARIANT" | /usr/bin/python3 -c "
+    --epochs "$epochs" --train-limit "$limit" --seed "$SEED" --codebook "$VARIANT" | tail -1 | /usr/bin/python3 -c "
 import json, sys
 r = json.loads(sys.stdin.read())
 print(f\"| {r['steps']} | $limit x $epochs | {r['max_relative_difference']:.1e} | {'yes' if r['same_code_counts'] else 'no'} | {r['peer_test_bce']:.6f} | {r['our_weights_test_bce_peer_evaluation']:.6f} | {r['our_weights_test_bce_our_evaluation']:.6f} |\")"
