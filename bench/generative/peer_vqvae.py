@@ -11,7 +11,11 @@ Data order: torch.randperm(N, generator=torch.Generator().manual_seed(seed)) per
 draws (libtorch 2.10 and PyTorch 1.13 give the same permutation for the same seed; checked 2026-12-06).
 Adam lr 1e-3, batch 100, one thread.
 
-Usage: /usr/bin/python3 bench/generative/peer_vqvae.py --train IMAGES.gz --test IMAGES.gz --epochs 10 [--codebook ema|loss]
+--nudge multiplies the first layer's initial weights by (1 + 2^-23), one float32 rounding: the run then follows the
+plain one to float noise for about an epoch and drifts apart after (argmin flips, then chaos), so the spread of its
+results around the plain run's says how far two implementations that agree to rounding can land apart.
+
+Usage: /usr/bin/python3 bench/generative/peer_vqvae.py --train IMAGES.gz --test IMAGES.gz --epochs 10 [--codebook ema|loss] [--nudge]
 Prints one JSON object on the last line: test bce_per_value, squared_error_per_sample, codebook perplexity and used
 fraction (whole test set), process CPU seconds.
 """
@@ -95,6 +99,30 @@ def evaluate(model, test, batch=1000):
             "codebook_used_fraction": (counts > 0).double().mean().item()}
 
 
+def train_epochs(model, train, epochs, batch_size, lr, seed):
+    """Adam on BCE-with-logits + commitment (+ codebook) loss, a seeded randperm per epoch; the mean loss per epoch."""
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    g = torch.Generator().manual_seed(seed)
+    wall0 = time.time()
+    epoch_losses = []
+    for epoch in range(epochs):
+        model.train()
+        perm = torch.randperm(len(train), generator=g)
+        total = ppl = 0.0
+        for i in range(0, len(train), batch_size):
+            x = train[perm[i:i + batch_size]]
+            logits, commitment, codebook, perplexity = model(x)
+            loss = F.binary_cross_entropy_with_logits(logits, x) + commitment + codebook
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(x)
+            ppl += perplexity.item() * len(x)
+        epoch_losses.append(total / len(train))
+        print(f"epoch {epoch + 1}/{epochs}  loss {total / len(train):.5f}  perplexity {ppl / len(train):.2f}  {time.time() - wall0:.1f} s", flush=True)
+    return epoch_losses
+
+
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--train", required=True)
@@ -104,31 +132,29 @@ def main():
     a.add_argument("--lr", type=float, default=1e-3)
     a.add_argument("--seed", type=int, default=1)
     a.add_argument("--codebook", choices=["ema", "loss"], default="ema")
+    # Smaller models and data slices, for tests/AutoEncoders.Tests/Models/VectorQuantized/VectorQuantizedPeerTests.cs.
+    a.add_argument("--hidden", type=int, default=512)
+    a.add_argument("--code-vectors", type=int, default=16)
+    a.add_argument("--embedding-size", type=int, default=16)
+    a.add_argument("--codebook-size", type=int, default=64)
+    a.add_argument("--train-limit", type=int)
+    a.add_argument("--test-limit", type=int)
+    # The chaos null: the same run with the first layer's initial weights nudged by one float32 rounding
+    # (x (1 + 2^-23)); how far its result lands from the plain run's is how far float noise alone moves a result.
+    a.add_argument("--nudge", action="store_true")
     a = a.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
-    train, test = read_idx_images(a.train), read_idx_images(a.test)
-    model = VQVAE(codebook=a.codebook)
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=a.lr)
-    g = torch.Generator().manual_seed(a.seed)
-    cpu0, wall0 = time.process_time(), time.time()
-    for epoch in range(a.epochs):
-        model.train()
-        perm = torch.randperm(len(train), generator=g)
-        total = ppl = 0.0
-        for i in range(0, len(train), a.batch_size):
-            x = train[perm[i:i + a.batch_size]]
-            logits, commitment, codebook, perplexity = model(x)
-            loss = F.binary_cross_entropy_with_logits(logits, x) + commitment + codebook
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(x)
-            ppl += perplexity.item() * len(x)
-        print(f"epoch {epoch + 1}/{a.epochs}  loss {total / len(train):.5f}  perplexity {ppl / len(train):.2f}  {time.time() - wall0:.1f} s", flush=True)
+    train, test = read_idx_images(a.train, a.train_limit), read_idx_images(a.test, a.test_limit)
+    model = VQVAE(hidden=a.hidden, m=a.code_vectors, d=a.embedding_size, k=a.codebook_size, codebook=a.codebook)
+    if a.nudge:
+        with torch.no_grad():
+            model.enc1.weight.mul_(1 + 2.0 ** -23)
+    cpu0 = time.process_time()
+    epoch_losses = train_epochs(model, train, a.epochs, a.batch_size, a.lr, a.seed)
     result = evaluate(model, test)
     result.update({"train_cpu_seconds": time.process_time() - cpu0, "epochs": a.epochs, "train_examples": len(train),
-                   "codebook": a.codebook, "torch": torch.__version__})
+                   "codebook": a.codebook, "torch": torch.__version__, "epoch_losses": epoch_losses, "nudged": a.nudge})
     print(json.dumps(result))
 
 
