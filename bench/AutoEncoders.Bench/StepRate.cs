@@ -7,8 +7,8 @@ namespace AutoEncoders.Bench;
 
 /// <summary>
 /// Wall and whole-process CPU time of a fixed number of training steps through the project's <see cref="Trainer"/>
-/// at one batch size: the two-thread check (docs/performance.md, "Two threads"). Process CPU above the wall clock
-/// times the thread count is work the threads did besides the step (spinning, mostly); a first epoch of
+/// at one batch size: the two-thread check (docs/performance.md, "2026-12-07: two threads"). Process CPU above the
+/// wall clock times the thread count is work the threads did besides the step (spinning, mostly); a first epoch of
 /// <c>warmup</c> steps is not timed.
 /// </summary>
 internal static class StepRate

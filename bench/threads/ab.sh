@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Two-thread A/B of the training step (docs/performance.md, "Two threads"): `bash bench/threads/ab.sh [ROUNDS] [BATCH] [STEPS]`
+# Two-thread A/B of the training step (docs/performance.md, "2026-12-07: two threads"):
+#   bash bench/threads/ab.sh [ROUNDS] [BATCH] [STEPS]
 # runs `ae-bench steps` (hinton-784-1000-500-250-30, BATCH, STEPS steps after 20 warm-up steps) once per setting
 # per round, the settings interleaved, and prints one line per run: setting, wall s, process CPU s, load.
 # On a shared machine, AE_AB_NICE=-20 (root) runs each measurement in a session of its own whose scheduler

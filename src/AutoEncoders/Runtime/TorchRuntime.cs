@@ -61,8 +61,8 @@ public static partial class TorchRuntime
     /// region. Where another process or the .NET thread pool (the fused Adam step) needs the core, the spinning
     /// worker takes it: on the 2-core machine of 2026-12-07 with other jobs running, 300 steps of
     /// hinton-784-1000-500-250-30 at batch 64 took 113-173 s at two threads against 12 s at one, and 8 s at two
-    /// threads with passive waiting; with the process alone on its cores the two policies were level
-    /// (docs/performance.md, "Two threads").
+    /// threads with passive waiting; with the process nearly alone on its cores the two policies were level
+    /// (docs/performance.md, "2026-12-07: two threads").
     /// </remarks>
     public static string OpenMpWait => OpenMpWaitInForce;
 

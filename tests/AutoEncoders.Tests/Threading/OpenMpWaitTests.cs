@@ -3,9 +3,9 @@ using AutoEncoders.Runtime;
 namespace AutoEncoders.Tests.Threading;
 
 /// <summary>
-/// libtorch's OpenMP workers wait passively unless the user chose otherwise (docs/performance.md, "Two threads"):
-/// the setting must reach the C library's environment before libgomp loads, and a user's own OMP_WAIT_POLICY or
-/// GOMP_SPINCOUNT must win.
+/// libtorch's OpenMP workers wait passively unless the user chose otherwise (docs/performance.md, "2026-12-07: two
+/// threads"): the setting must reach the C library's environment before libgomp loads, and a user's own
+/// OMP_WAIT_POLICY or GOMP_SPINCOUNT must win.
 /// </summary>
 public class OpenMpWaitTests
 {
