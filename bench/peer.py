@@ -32,7 +32,8 @@ def load_recipe(path):
     return json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
 
 
-ACT = {"relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda z: z}
+ACT = {"relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda z: z, "elu": F.elu,
+       "leaky_relu": lambda z: F.leaky_relu(z, 0.01)}
 
 
 class Dense(nn.Module):

@@ -5,7 +5,8 @@ namespace AutoEncoders.Bench;
 
 /// <summary>
 /// CPU time of single operations at the shapes of the small dense recipes (best of many repetitions, the
-/// training thread's clock), to compare libtorch op by op with bench/op_probe.py on the peer.
+/// training thread's clock), to compare libtorch op by op with bench/op_probe.py on the peer. AE_OPS_CLOCK=wall
+/// times the best wall time instead (for more than one thread, where the calling thread's clock misses the others).
 /// </summary>
 internal static class OpProbe
 {
@@ -55,6 +56,9 @@ internal static class OpProbe
             ("mul", () => gOut.mul(x).Dispose()),
             ("mean", () => gOut.mean().Dispose()),
         };
+        Func<double> clock = Environment.GetEnvironmentVariable("AE_OPS_CLOCK") == "wall"
+            ? () => System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency
+            : ThreadClock.Seconds;
         foreach ((string name, Action op) in ops)
         {
             for (int i = 0; i < 5; i++)
@@ -65,9 +69,9 @@ internal static class OpProbe
             double best = double.MaxValue;
             for (int r = 0; r < 200; r++)
             {
-                double t0 = ThreadClock.Seconds();
+                double t0 = clock();
                 op();
-                best = Math.Min(best, ThreadClock.Seconds() - t0);
+                best = Math.Min(best, clock() - t0);
             }
 
             Console.WriteLine($"{best * 1e6,9:F1} us  {name}");

@@ -22,6 +22,7 @@ using TensorDataset = AutoEncoders.Data.TensorDataset;
 //   ae-bench api PATTERN          public TorchSharp members whose signature contains PATTERN
 //   ae-bench ours RECIPES_DIR     matmul limit, time split, encode rate
 //   ae-bench train RECIPES_DIR NAME  training throughput of one recipe (or lstm-140x1-64)
+//   ae-bench steps RECIPE BATCH STEPS  wall and process CPU seconds of STEPS training steps at BATCH (after a warm-up)
 //   ae-bench split RECIPE         the time split of one dense recipe's (or lstm-140x1-64's) step, fused Adam
 //   ae-bench ops B IN HID         CPU time of single operations at these sizes (bench/op_probe.py is the peer's half)
 //   ae-bench lstm-probe           raw nn.LSTM forward+backward times (expanded vs contiguous input, the 1->64 encoder),
@@ -72,7 +73,7 @@ if (args.Length >= 3 && args[0] == "vae-export")
     return 0;
 }
 
-if (args.Length < 2 || args[0] is not ("ours" or "rss" or "split" or "train"))
+if (args.Length < 2 || args[0] is not ("ours" or "rss" or "split" or "steps" or "train"))
 {
     Console.Error.WriteLine("usage: ae-bench api PATTERN | ours RECIPES_DIR | train RECIPES_DIR NAME | split RECIPE | rss RECIPE [EPOCHS]");
     return 2;
@@ -105,6 +106,25 @@ if (args[0] == "rss")
     result["seconds"] = clock.Elapsed.TotalSeconds;
     result["final_loss"] = history.Epochs[^1].Train["loss"];
     result["vm_hwm_mb"] = ReadStatusMegabytes("VmHWM");
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
+
+if (args[0] == "steps" && args.Length >= 4)
+{
+    Recipe recipe = Recipe.Load(args[1]);
+    int batch = int.Parse(args[2], CultureInfo.InvariantCulture);
+    int steps = int.Parse(args[3], CultureInfo.InvariantCulture);
+    using TensorDataset flat = fashion.Flattened();
+    (double wall, double cpu, double loss) = StepRate.Measure(recipe, flat, batch, steps, warmup: 20);
+    result["recipe"] = recipe.Name;
+    result["batch"] = batch;
+    result["steps"] = steps;
+    result["wall_s"] = wall;
+    result["process_cpu_s"] = cpu;
+    result["samples_per_s"] = steps * batch / wall;
+    result["final_loss"] = loss;
+    result["load"] = File.ReadAllText("/proc/loadavg").Split(' ')[0];
     Console.WriteLine(result.ToJsonString());
     return 0;
 }

@@ -10,3 +10,5 @@ variant("adamw-wd", lambda r: r["training"]["optimizer"].update(kind="adam_w", w
 variant("batchnorm", lambda r: r["model"].update(batchNorm=True))
 variant("dropout", lambda r: r["model"].update(dropout=0.1))
 variant("bce-adamw", lambda r: (r["objective"]["reconstruction"].update(kind="bce"), r["training"]["optimizer"].update(kind="adam_w", weightDecay=0.05)))
+variant("leaky-relu", lambda r: r["model"].update(activation="leaky_relu"))
+variant("elu", lambda r: r["model"].update(activation="elu"))

@@ -21,6 +21,7 @@ internal static class InfoCommand
             output.WriteLine($"libtorch       {torch.__version__}");
             output.WriteLine($".NET           {Environment.Version}");
             output.WriteLine($"threads        {torch.get_num_threads()} (cores: {Environment.ProcessorCount})");
+            output.WriteLine($"OpenMP wait    {TorchRuntime.OpenMpWait} (native {TorchRuntime.OpenMpWaitPolicyVariable}: {TorchRuntime.NativeOpenMpWaitPolicy ?? "unset"})");
             output.WriteLine($"CUDA           {(torch.cuda.is_available() ? $"{torch.cuda.device_count()} device(s)" : "not available (TorchSharp-cpu)")}");
             return 0;
         });

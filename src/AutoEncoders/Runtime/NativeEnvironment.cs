@@ -29,6 +29,13 @@ internal static partial class NativeEnvironment
         return value;
     }
 
+    /// <summary>The value native code reads for <paramref name="name"/> (the C library's getenv on Unix), or null.</summary>
+    public static string? Get(string name) =>
+        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? Marshal.PtrToStringUTF8(GetEnv(name)) : Environment.GetEnvironmentVariable(name);
+
+    [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetEnv(string name);
+
     /// <summary>POSIX setenv: 0 on success.</summary>
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnv(string name, string value, int overwrite);

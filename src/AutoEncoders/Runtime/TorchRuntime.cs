@@ -13,10 +13,18 @@ public static partial class TorchRuntime
     /// <summary>The name of oneDNN's environment variable that caps the instruction set its kernels use.</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
+    /// <summary>The name of OpenMP's environment variable that says whether idle worker threads spin or sleep.</summary>
+    public const string OpenMpWaitPolicyVariable = "OMP_WAIT_POLICY";
+
+    /// <summary>GNU OpenMP's own spin-count variable; where set, it decides instead of <see cref="OpenMpWaitPolicyVariable"/>.</summary>
+    public const string GnuOpenMpSpinCountVariable = "GOMP_SPINCOUNT";
+
     private static readonly Lock Gate = new();
     // Set in the native environment (what oneDNN reads when its first kernel is made) before libtorch loads, unless
     // the user set it; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix.
     private static readonly string? OneDnnIsaInForce = NativeEnvironment.SetDefault(OneDnnIsaVariable, DefaultOneDnnIsa);
+    // Likewise read by libgomp once, when libtorch loads it.
+    private static readonly string OpenMpWaitInForce = ChooseOpenMpWait(Environment.GetEnvironmentVariable, NativeEnvironment.SetDefault);
     private static bool s_loaded;
     // No static initialiser may touch torch: where libtorch cannot load, that would fail this type's initialisation
     // with TorchSharp's message before EnsureLoaded could explain the cause.
@@ -42,6 +50,24 @@ public static partial class TorchRuntime
     /// gradients were measured with oneDNN's AVX-512 and AVX2 kernels), "AVX2" on the others.
     /// </summary>
     public static string DefaultOneDnnIsa => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX" : "AVX2";
+
+    /// <summary>
+    /// How libtorch's OpenMP worker threads wait between parallel operations in this process: "PASSIVE" (they sleep
+    /// at once; the library's default), the user's own <see cref="OpenMpWaitPolicyVariable"/>, or
+    /// "GOMP_SPINCOUNT=N" where the user set <see cref="GnuOpenMpSpinCountVariable"/>.
+    /// </summary>
+    /// <remarks>
+    /// libgomp's own default spins each idle worker for about 300,000 iterations (milliseconds) after every parallel
+    /// region. Where another process or the .NET thread pool (the fused Adam step) needs the core, the spinning
+    /// worker takes it: on the 2-core machine of 2026-12-07 with other jobs running, 300 steps of
+    /// hinton-784-1000-500-250-30 at batch 64 took 113-173 s at two threads against 12 s at one, and 8 s at two
+    /// threads with passive waiting; with the process nearly alone on its cores the two policies were level
+    /// (docs/performance.md, "2026-12-07: two threads").
+    /// </remarks>
+    public static string OpenMpWait => OpenMpWaitInForce;
+
+    /// <summary>The <see cref="OpenMpWaitPolicyVariable"/> that native code (libgomp) sees in this process, or null.</summary>
+    public static string? NativeOpenMpWaitPolicy => NativeEnvironment.Get(OpenMpWaitPolicyVariable);
 
     /// <summary>Whether glibc keeps freed tensor memory for reuse in this process (see <see cref="NativeHeap"/>).</summary>
     public static bool HeapKept { get; private set; }
@@ -109,6 +135,23 @@ public static partial class TorchRuntime
                 torch.set_num_threads(threads);
             }
         }
+    }
+
+    /// <summary>
+    /// The OpenMP waiting rule for this process, set through <paramref name="setDefault"/> (a native setenv that
+    /// keeps a user's value) unless the user chose one: <see cref="GnuOpenMpSpinCountVariable"/> set wins as it is,
+    /// else <see cref="OpenMpWaitPolicyVariable"/> defaults to PASSIVE.
+    /// </summary>
+    internal static string ChooseOpenMpWait(Func<string, string?> getEnvironment, Func<string, string, string?> setDefault)
+    {
+        ArgumentNullException.ThrowIfNull(getEnvironment);
+        ArgumentNullException.ThrowIfNull(setDefault);
+        if (getEnvironment(GnuOpenMpSpinCountVariable) is { Length: > 0 } spins)
+        {
+            return $"{GnuOpenMpSpinCountVariable}={spins}";
+        }
+
+        return setDefault(OpenMpWaitPolicyVariable, "PASSIVE") ?? "libgomp's default (the environment could not be set)";
     }
 
     /// <summary>Loads libtorch (see <see cref="EnsureLoaded"/>) and returns <paramref name="value"/>: for a base-constructor argument.</summary>
