@@ -1,4 +1,5 @@
 using AutoEncoders.Applications.Anomaly;
+using AutoEncoders.Interop.Onnx;
 using AutoEncoders.Models;
 using AutoEncoders.Models.Dense;
 using AutoEncoders.Runtime;
@@ -79,5 +80,9 @@ public sealed class NeighbourMaximumScoreTests
         Assert.Equal(26.25, far.Total[0], 3);
         Assert.Null(far.Reconstruction);
         Assert.Null(far.LatentNeighbours);
+
+        // The ONNX graph has no rank-Gauss transform: export says so instead of writing a different score.
+        NotSupportedException refused = Assert.Throws<NotSupportedException>(() => OnnxDetectorExporter.Build(scorer, null, 1.0));
+        Assert.StartsWith("ONNX export: the detector's knn-max score", refused.Message, StringComparison.Ordinal);
     }
 }
