@@ -45,7 +45,9 @@ def rank_gauss(fit):
     return transform
 
 
-def parts_of(data, name, seed):
+def normal_split(data, name, seed):
+    """The split's training normals N and test rows T z-scored with N's statistics, the test labels, and the seeded
+    80/20 cut of N (positions of the fitted rows, then of the held-out rows)."""
     Xtr, Xte, ytr, yte = adbench.split(data, name, seed)
     N = Xtr[ytr == 0]
     mu, sd = N.mean(0), N.std(0)
@@ -53,7 +55,12 @@ def parts_of(data, name, seed):
     N, T = (N - mu) / sd, (Xte - mu) / sd
     perm = np.random.default_rng(seed).permutation(len(N))
     nv = max(1, round(len(N) * 0.2))
-    F, V = N[perm[nv:]], N[perm[:nv]]
+    return N, T, yte, perm[nv:], perm[:nv]
+
+
+def parts_of(data, name, seed):
+    N, T, yte, fi, vi = normal_split(data, name, seed)
+    F, V = N[fi], N[vi]
     ref = np.vstack([F, V])
     p = PCA(n_components=0.9).fit(F)
     err = lambda a: ((a - p.inverse_transform(p.transform(a))) ** 2).sum(1)

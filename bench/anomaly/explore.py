@@ -12,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 os.environ.setdefault("ADBENCH_SEEDS", "100 101 102")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import adbench
+from develop import normal_split as data_of
 assert not set(adbench.SEEDS) & {0, 1, 2}
 
 
@@ -29,17 +30,6 @@ def whitener(F, shrink):
     lam = (1 - shrink) * lam + shrink * t
     w = vec / np.sqrt(np.maximum(lam, 1e-12 * max(t, 1e-12)))
     return lambda a: a @ w
-
-
-def data_of(data, name, seed):
-    Xtr, Xte, ytr, yte = adbench.split(data, name, seed)
-    N = Xtr[ytr == 0]
-    mu, sd = N.mean(0), N.std(0)
-    sd[sd == 0] = 1
-    N, T = (N - mu) / sd, (Xte - mu) / sd
-    perm = np.random.default_rng(seed).permutation(len(N))
-    nv = max(1, round(len(N) * 0.2))
-    return N, T, yte, perm[nv:], perm[:nv]
 
 
 def parts_of(data, name, seed):

@@ -3,7 +3,6 @@
 standardised parts. explore2.py DATA OUT"""
 import os, sys, pickle, itertools
 import numpy as np
-from scipy.stats import norm
 from sklearn.neighbors import NearestNeighbors, LocalOutlierFactor
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
@@ -11,19 +10,8 @@ os.environ.setdefault("ADBENCH_SEEDS", "100 101 102")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import adbench
 from explore import data_of, whitener, load, z
+from develop import rank_gauss
 assert not set(adbench.SEEDS) & {0, 1, 2}
-
-
-def rank_gauss(fit):
-    cols = np.sort(fit, 0)
-
-    def transform(a):
-        out = np.empty_like(a)
-        for j in range(a.shape[1]):
-            mid = (np.searchsorted(cols[:, j], a[:, j], "left") + np.searchsorted(cols[:, j], a[:, j], "right")) / 2
-            out[:, j] = norm.ppf((mid + 0.5) / (len(fit) + 1))
-        return out
-    return transform
 
 
 def parts2(data, name, seed):
