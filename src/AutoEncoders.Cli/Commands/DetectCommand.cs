@@ -47,7 +47,7 @@ internal static class DetectCommand
         var training = new TrainerArguments("Passes over the normal training data (0: sized from the data for about 3,000 steps, 10 to 200, early stopping on held-out rows).", 0, "Rows per mini-batch (0: N/100 rounded to a power of two, 32 to 512).", 0, 1e-3);
         var holdOut = new ThresholdHoldOut("Share of normal data held out for early stopping, score standardisation and the threshold.");
         var thresholds = new ThresholdOptions();
-        var command = new Command("fit", "Train autoencoder(s) on normal data; score by reconstruction error and latent neighbour distance; set the anomaly threshold without labels.")
+        var command = new Command("fit", "Train autoencoder(s) on normal data and keep its rows; score by nearest-neighbour distances (default knn-max) or the autoencoders' reconstruction error and latent distances (--score); set the anomaly threshold without labels.")
         {
             table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, kind, scoreKind, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction,
         };
