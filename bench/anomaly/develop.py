@@ -124,7 +124,7 @@ def main(data, out):
                 continue  # a part of a score the CLI's default no longer has (R, L since knn-max)
             if rule is None:
                 score = ours["score"]
-            elif rule.startswith("robmax:"):
+            elif isinstance(rule, str) and rule.startswith("robmax:"):
                 score = np.max([rob[k] for k in rule[7:].split(",")], 0)
             elif isinstance(rule, str):
                 score = np.max([std[k] for k in rule[4:].split(",")], 0)

@@ -32,6 +32,21 @@ public sealed class NeighbourMaximumScoreTests
     }
 
     [Fact]
+    public void Rank_gauss_counts_a_value_within_float_rounding_of_a_tied_reference_value_as_tied()
+    {
+        // Three reference values of 1 and one of 2. 1 and 1 + 2 ulps (the same raw value normalised by another code
+        // path) both take the tie block's mid-rank 1.5 -> Φ⁻¹(2 / 5) = -0.2533; 1.001 lies above the block.
+        using Tensor reference = torch.tensor(new float[] { 1, 1, 1, 2 }).reshape(4, 1);
+        using Tensor sorted = RankGaussTransform.Fit(reference);
+        using Tensor queries = torch.tensor(new float[] { 1, 1.00000024f, 1.001f }).reshape(3, 1);
+        using Tensor result = RankGaussTransform.Apply(sorted, queries);
+        float[] values = result.data<float>().ToArray();
+        Assert.Equal(-0.253347, values[0], 4);
+        Assert.Equal(-0.253347, values[1], 4);
+        Assert.Equal(0.524401, values[2], 4); // rank 3: Φ⁻¹(3.5 / 5)
+    }
+
+    [Fact]
     public void Robust_scale_is_the_median_and_the_gap_to_the_90th_percentile_falling_back_to_the_deviation()
     {
         // 1..11: median 6, 90th percentile at position 9 = 10.
