@@ -45,7 +45,9 @@ def rank_gauss(fit):
     return transform
 
 
-def parts_of(data, name, seed):
+def normal_split(data, name, seed):
+    """The split's training normals N and test rows T z-scored with N's statistics, the test labels, and the seeded
+    80/20 cut of N (positions of the fitted rows, then of the held-out rows)."""
     Xtr, Xte, ytr, yte = adbench.split(data, name, seed)
     N = Xtr[ytr == 0]
     mu, sd = N.mean(0), N.std(0)
@@ -53,7 +55,12 @@ def parts_of(data, name, seed):
     N, T = (N - mu) / sd, (Xte - mu) / sd
     perm = np.random.default_rng(seed).permutation(len(N))
     nv = max(1, round(len(N) * 0.2))
-    F, V = N[perm[nv:]], N[perm[:nv]]
+    return N, T, yte, perm[nv:], perm[:nv]
+
+
+def parts_of(data, name, seed):
+    N, T, yte, fi, vi = normal_split(data, name, seed)
+    F, V = N[fi], N[vi]
     ref = np.vstack([F, V])
     p = PCA(n_components=0.9).fit(F)
     err = lambda a: ((a - p.inverse_transform(p.transform(a))) ** 2).sum(1)
@@ -66,8 +73,15 @@ def z(held, test):
     return (test - held.mean()) / (d if d > 0 else 1)
 
 
+def robust(held, test):
+    # knn-max's scale: centre the median of the held-out normal scores, unit the gap to their 90th percentile.
+    m = np.median(held)
+    d = np.quantile(held, 0.9) - m
+    return (test - m) / (d if d > 0 else (held.std() or 1))
+
+
 CANDIDATES = [
-    ("today's default: R + L + 2·I (our CLI's score)", None),
+    ("our CLI's default score (knn-max since 2026-12-07; R + L + 2·I before)", None),
     ("I (k-NN alone)", [("I", 1)]),
     ("I1 (1-NN alone)", [("I1", 1)]),
     ("Q (rank-Gauss k-NN alone)", [("Q", 1)]),
@@ -83,6 +97,7 @@ CANDIDATES = [
     ("max(I, I1, Q)", "max:I,I1,Q"),
     ("R + I + I1 + Q", [("R", 1), ("I", 1), ("I1", 1), ("Q", 1)]),
     ("R + L + I + Q", [("R", 1), ("L", 1), ("I", 1), ("Q", 1)]),
+    ("knn-max prototype: max(I, I1, Q), each scaled by median and 90th percentile", "robmax:I,I1,Q"),
 ]
 
 
@@ -101,14 +116,23 @@ def main(data, out):
         for (name, s), (y, p) in parts.items():
             ours = np.genfromtxt(os.path.join(out, name, f"s{s}", "base.csv"), delimiter=",", names=True)
             std = {k: z(*v) for k, v in p.items()}
-            std["R"], std["L"] = ours["score_reconstruction"], ours["score_latent_knn"]
+            rob = {k: robust(*v) for k, v in p.items()}
+            for k, col in (("R", "score_reconstruction"), ("L", "score_latent_knn")):
+                if col in ours.dtype.names:
+                    std[k] = ours[col]
+            if rule is not None and not isinstance(rule, str) and any(k not in std for k, _ in rule):
+                continue  # a part of a score the CLI's default no longer has (R, L since knn-max)
             if rule is None:
                 score = ours["score"]
+            elif isinstance(rule, str) and rule.startswith("robmax:"):
+                score = np.max([rob[k] for k in rule[7:].split(",")], 0)
             elif isinstance(rule, str):
                 score = np.max([std[k] for k in rule[4:].split(",")], 0)
             else:
                 score = sum(w * std[k] for k, w in rule)
             per.setdefault(name, []).append(roc_auc_score(y, score))
+        if not per:
+            continue
         names = sorted(per, key=lambda n: int(n.split("_")[0]))
         auc = [np.mean(per[n]) for n in names]
         rk = np.mean([adbench.ranks([a] + [peers[n][m][0] for m in ("k-NN", "LOF", "PCA", "IForest")]) for a, n in zip(auc, names)], 0)

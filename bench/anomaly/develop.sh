@@ -30,12 +30,15 @@ rm -rf "$out/cli"
   echo
   echo "Written by \`bash bench/anomaly/develop.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC'); the machine was shared). The splits,"
   echo "the scikit-learn peers and the protocol are run.sh's, with other seeds; the reported seeds 0-2 are never read."
-  echo "Our CLI (today's defaults) gives R and L and its own score; the other parts are computed by develop.py on the"
+  echo "Our CLI (its defaults) gives its own score (and R, L where that score has them); the other parts are computed by develop.py on the"
   echo "same rows (see its docstring): I mean distance to the 5 nearest normal rows, I1 distance to the nearest,"
   echo "Q the 5-NN distance after a per-feature rank-Gauss transform, P PCA (90 % of the variance) error. Each part is"
   echo "standardised by its mean and deviation on held-out normal rows (80/20 cut of the training normals)."
   echo
   $py bench/anomaly/develop.py "$data" "$out"
+  echo
+  # The exploration notes below this heading are kept as they are (written by hand from explore*.py's output).
+  [ -f bench/anomaly/DEVELOPMENT.md ] && sed -n '/^## Exploration/,$p' bench/anomaly/DEVELOPMENT.md
 } > bench/anomaly/DEVELOPMENT.md.tmp
 mv bench/anomaly/DEVELOPMENT.md.tmp bench/anomaly/DEVELOPMENT.md
 cat bench/anomaly/DEVELOPMENT.md

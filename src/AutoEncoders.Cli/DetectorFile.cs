@@ -43,7 +43,7 @@ internal sealed record DetectorFile
     /// <summary>dense, denoising, vae or ensemble; absent in folders written before detector kinds (one dense model at the root).</summary>
     public string? Detector { get; init; }
 
-    /// <summary>combined, reconstruction, latent-knn or input-knn; absent means reconstruction.</summary>
+    /// <summary>knn-max, combined, reconstruction, latent-knn or input-knn; absent means reconstruction.</summary>
     public string? Score { get; init; }
 
     public int? Neighbours { get; init; }
@@ -55,6 +55,12 @@ internal sealed record DetectorFile
 
     /// <summary>The input-space k-NN part's standardisation; absent in folders written before that part existed (a "combined" score there has two parts).</summary>
     public ScoreScale? InputStandardization { get; init; }
+
+    /// <summary>knn-max only: the nearest-row distance's scale.</summary>
+    public ScoreScale? NearestStandardization { get; init; }
+
+    /// <summary>knn-max only: the rank-Gauss k-NN distance's scale.</summary>
+    public ScoreScale? RankGaussStandardization { get; init; }
 
     public void Save(string directory) => AtomicFile.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 

@@ -106,7 +106,12 @@ internal sealed class DetectorFolder : IDisposable
             var scorer = new AutoencoderAnomalyScorer([.. members.Select(t => t.Model)], score, settings.Neighbours ?? AutoencoderAnomalyScorer.DefaultNeighbours);
             IReadOnlyList<ScoreStandardization> standardizations = settings.Standardizations ?? [.. members.Select(_ => ScoreStandardization.Identity)];
             List<Tensor> codes = scorer.UsesLatentNeighbours ? [.. Enumerable.Range(0, members.Count).Select(m => ReadNpy(folder, CodesName(m)))] : [];
-            scorer.RestoreReference(codes, standardizations, baselineRows, settings.InputStandardization);
+            if (score == AnomalyScoreKind.NeighbourMaximum && (baselineRows is null || settings.NearestStandardization is null || settings.RankGaussStandardization is null))
+            {
+                throw new InvalidDataException($"{Path.Combine(folder, DetectorFile.FileName)}: a knn-max score without its training rows or its parts' scales; refit with `ae detect fit`.");
+            }
+
+            scorer.RestoreReference(codes, standardizations, baselineRows, settings.InputStandardization, settings.NearestStandardization, settings.RankGaussStandardization);
             return new DetectorFolder(members, scorer, baselineRows);
         }
         catch

@@ -41,13 +41,13 @@ internal static class DetectCommand
         var anomalyClass = new Option<long?>("--anomaly-class") { Description = "Images: the class held out as the anomaly (not trained on)." };
         var output = new Option<string>("--out", "-o") { Description = "The detector folder to write (members, codes, normalizer.json, detector.json).", Required = true };
         var kind = new Option<string>("--kind") { Description = "Tables and images: dense, denoising, vae (scored by reconstruction probability) or ensemble (5 dense members). Series: dense (on the flattened window), lstm or gru.", DefaultValueFactory = _ => "dense" };
-        var scoreKind = new Option<string?>("--score") { Description = "Tables and images: combined (default: reconstruction error R, latent k-NN distance L and input-space k-NN distance I, each standardised on held-out normal rows, as (R + L + 2I) / 4), reconstruction, latent-knn, or input-knn (the k-NN baseline alone). Series: reconstruction (default), latent-knn or combined." };
+        var scoreKind = new Option<string?>("--score") { Description = "Tables and images: knn-max (default; no autoencoder: the largest of the mean distance to the 5 nearest normal rows, the distance to the nearest, and the 5-NN distance after a per-column rank-Gauss transform, each scaled on held-out normal rows), combined (reconstruction error R, latent k-NN distance L and input-space k-NN distance I, as (R + L + 2I) / 4), reconstruction, latent-knn, or input-knn (the k-NN baseline alone). Series: reconstruction (default), latent-knn or combined." };
         var series = new SequenceFitOptions();
         var layers = new Option<string?>("--layers") { Description = "Hidden layer sizes down to the code (e.g. 16,4); default sized from the data (tables: hidden clamp(2D,16,128), code clamp(D/2,2,16); series: two sizes, hidden and code, default from the window)." };
         var training = new TrainerArguments("Passes over the normal training data (0: sized from the data for about 3,000 steps, 10 to 200, early stopping on held-out rows).", 0, "Rows per mini-batch (0: N/100 rounded to a power of two, 32 to 512).", 0, 1e-3);
         var holdOut = new ThresholdHoldOut("Share of normal data held out for early stopping, score standardisation and the threshold.");
         var thresholds = new ThresholdOptions();
-        var command = new Command("fit", "Train autoencoder(s) on normal data; score by reconstruction error and latent neighbour distance; set the anomaly threshold without labels.")
+        var command = new Command("fit", "Train autoencoder(s) on normal data and keep its rows; score by nearest-neighbour distances (default knn-max) or the autoencoders' reconstruction error and latent distances (--score); set the anomaly threshold without labels.")
         {
             table, labelColumn, normalClass, ignore, normalize, anomalyClass, output, kind, scoreKind, layers, training.Epochs, training.BatchSize, training.LearningRate, holdOut.Fraction,
         };
@@ -96,7 +96,7 @@ internal static class DetectCommand
 
             series.RefuseWithout(parse);
             DetectorKind detectorKind = ParseKind(parse.GetValue(kind));
-            AnomalyScoreKind score = ParseScore(parse.GetValue(scoreKind) ?? "combined");
+            AnomalyScoreKind score = ParseScore(parse.GetValue(scoreKind) ?? "knn-max");
 
             DetectorFolder.CheckWritable(directory);
             common.ConfigureRuntime(parse, defaultSeed: 1);
@@ -217,6 +217,8 @@ internal static class DetectCommand
                     Members = trained.Count,
                     Standardizations = scorer.Standardizations,
                     InputStandardization = scorer.UsesInputNeighbours ? scorer.InputStandardization : null,
+                    NearestStandardization = scorer.UsesNeighbourMaximum ? scorer.NearestStandardization : null,
+                    RankGaussStandardization = scorer.UsesNeighbourMaximum ? scorer.RankGaussStandardization : null,
                 };
                 DetectorFolder.Write(directory, staging =>
                 {
@@ -401,13 +403,15 @@ internal static class DetectCommand
         "reconstruction" => AnomalyScoreKind.Reconstruction,
         "latent-knn" => AnomalyScoreKind.LatentNeighbours,
         "input-knn" => AnomalyScoreKind.InputNeighbours,
-        _ => throw new ArgumentException($"--score: '{text}' is not known; expected combined, reconstruction, latent-knn or input-knn."),
+        "knn-max" => AnomalyScoreKind.NeighbourMaximum,
+        _ => throw new ArgumentException($"--score: '{text}' is not known; expected knn-max, combined, reconstruction, latent-knn or input-knn."),
     };
 
     internal static string ScoreName(AnomalyScoreKind score) => score switch
     {
         AnomalyScoreKind.LatentNeighbours => "latent-knn",
         AnomalyScoreKind.InputNeighbours => "input-knn",
+        AnomalyScoreKind.NeighbourMaximum => "knn-max",
         _ => score.ToString().ToLowerInvariant(),
     };
 

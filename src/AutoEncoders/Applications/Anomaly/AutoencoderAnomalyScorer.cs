@@ -16,7 +16,10 @@ namespace AutoEncoders.Applications.Anomaly;
 /// raw score's mean and deviation on held-out normal rows; a row's score is the weighted mean of the standardised
 /// parts that <see cref="ScoreKind"/> selects (the input part weighs <see cref="InputNeighbourWeight"/>, the others 1),
 /// the autoencoder parts first averaged over the members (<see cref="ScoreParts"/>).
-/// A score of 0 is a typical normal row; 3 is three deviations out.
+/// A score of 0 is a typical normal row; 3 is three deviations out. The <see cref="AnomalyScoreKind.NeighbourMaximum"/>
+/// score uses no autoencoder: it is the largest of three input-space parts (mean distance to the k nearest rows, distance
+/// to the nearest row, and the mean distance to the k nearest after a <see cref="RankGaussTransform"/>), each put on the
+/// robust scale of <see cref="ScoreScale.Robust"/>.
 /// </summary>
 public sealed class AutoencoderAnomalyScorer
 {
@@ -38,6 +41,8 @@ public sealed class AutoencoderAnomalyScorer
     private readonly List<Tensor> _references = [];
     private ScoreStandardization[] _standardizations;
     private Tensor? _referenceRows;
+    private Tensor? _rankGaussColumns;
+    private Tensor? _rankGaussReference;
 
     /// <summary>Wraps trained <paramref name="members"/>.</summary>
     public AutoencoderAnomalyScorer(IReadOnlyList<Autoencoder> members, AnomalyScoreKind scoreKind = AnomalyScoreKind.Combined, int neighbours = DefaultNeighbours, int batchSize = 1024)
@@ -77,6 +82,12 @@ public sealed class AutoencoderAnomalyScorer
     /// <summary>The input-space neighbour distance's standardisation (identity until <see cref="Standardize"/>).</summary>
     public ScoreScale InputStandardization { get; private set; } = ScoreScale.Identity;
 
+    /// <summary>The nearest-row distance's scale (knn-max only; identity until <see cref="Standardize"/>).</summary>
+    public ScoreScale NearestStandardization { get; private set; } = ScoreScale.Identity;
+
+    /// <summary>The rank-Gauss neighbour distance's scale (knn-max only; identity until <see cref="Standardize"/>).</summary>
+    public ScoreScale RankGaussStandardization { get; private set; } = ScoreScale.Identity;
+
     /// <summary>True when the score has a reconstruction part.</summary>
     public bool UsesReconstruction => ScoreKind is AnomalyScoreKind.Reconstruction or AnomalyScoreKind.Combined;
 
@@ -84,7 +95,10 @@ public sealed class AutoencoderAnomalyScorer
     public bool UsesLatentNeighbours => ScoreKind is AnomalyScoreKind.LatentNeighbours or AnomalyScoreKind.Combined;
 
     /// <summary>True when the score has an input-space neighbour part.</summary>
-    public bool UsesInputNeighbours => ScoreKind is AnomalyScoreKind.InputNeighbours or AnomalyScoreKind.Combined;
+    public bool UsesInputNeighbours => ScoreKind is AnomalyScoreKind.InputNeighbours or AnomalyScoreKind.Combined or AnomalyScoreKind.NeighbourMaximum;
+
+    /// <summary>True when the score is the largest of the three input-space parts (knn-max).</summary>
+    public bool UsesNeighbourMaximum => ScoreKind == AnomalyScoreKind.NeighbourMaximum;
 
     /// <summary>Encodes the training rows as each member's neighbour set and keeps the rows themselves for the input-space part (at most <see cref="MaxReferenceRows"/>, drawn with <paramref name="seed"/>).</summary>
     public void SetReference(Tensor trainingRows, int seed = 0)
@@ -107,12 +121,12 @@ public sealed class AutoencoderAnomalyScorer
 
         if (UsesInputNeighbours)
         {
-            _referenceRows = rows;
+            UseReferenceRows(rows);
         }
     }
 
     /// <summary>Restores saved neighbour sets and standardisations (one per member), and the input-space reference rows and scale where the score uses them.</summary>
-    public void RestoreReference(IReadOnlyList<Tensor> codes, IReadOnlyList<ScoreStandardization> standardizations, Tensor? referenceRows = null, ScoreScale? inputStandardization = null)
+    public void RestoreReference(IReadOnlyList<Tensor> codes, IReadOnlyList<ScoreStandardization> standardizations, Tensor? referenceRows = null, ScoreScale? inputStandardization = null, ScoreScale? nearestStandardization = null, ScoreScale? rankGaussStandardization = null)
     {
         ArgumentNullException.ThrowIfNull(codes);
         ArgumentNullException.ThrowIfNull(standardizations);
@@ -126,11 +140,22 @@ public sealed class AutoencoderAnomalyScorer
             throw new ArgumentException("The input-space neighbour score needs the training rows.", nameof(referenceRows));
         }
 
+        if (UsesNeighbourMaximum && (nearestStandardization is null || rankGaussStandardization is null))
+        {
+            throw new ArgumentException("The knn-max score needs the nearest-row and rank-Gauss parts' scales.", nameof(nearestStandardization));
+        }
+
         DisposeReferences();
         _references.AddRange(codes);
-        _referenceRows = UsesInputNeighbours ? referenceRows : null;
+        if (UsesInputNeighbours)
+        {
+            UseReferenceRows(referenceRows!);
+        }
+
         _standardizations = [.. standardizations];
         InputStandardization = inputStandardization ?? ScoreScale.Identity;
+        NearestStandardization = nearestStandardization ?? ScoreScale.Identity;
+        RankGaussStandardization = rankGaussStandardization ?? ScoreScale.Identity;
     }
 
     /// <summary>
@@ -154,7 +179,11 @@ public sealed class AutoencoderAnomalyScorer
             ScoreScale n = ScoreScale.Of(raw.LatentNeighbours?[m] ?? []);
             return new ScoreStandardization(r.Mean, r.Deviation, n.Mean, n.Deviation);
         })];
-        InputStandardization = ScoreScale.Of(raw.InputNeighbours ?? []);
+        // knn-max compares its parts by their upper tails, so each is scaled robustly (median, 90th percentile).
+        Func<IReadOnlyList<double>, ScoreScale> scale = UsesNeighbourMaximum ? ScoreScale.Robust : ScoreScale.Of;
+        InputStandardization = scale(raw.InputNeighbours ?? []);
+        NearestStandardization = scale(raw.Nearest ?? []);
+        RankGaussStandardization = scale(raw.RankGauss ?? []);
         return Combine(raw, (int)heldOutNormalRows.shape[0]);
     }
 
@@ -176,10 +205,16 @@ public sealed class AutoencoderAnomalyScorer
         return Combine(Raw(rows, referenceOffset), (int)rows.shape[0]);
     }
 
-    private RawScores Raw(Tensor rows, long? referenceOffset) => new(
-        UsesReconstruction ? [.. Members.Select(member => RawReconstruction(member, rows))] : null,
-        UsesLatentNeighbours ? [.. Members.Select((_, m) => RawNeighbours(m, rows, referenceOffset))] : null,
-        UsesInputNeighbours ? RawInputNeighbours(rows, referenceOffset) : null);
+    private RawScores Raw(Tensor rows, long? referenceOffset)
+    {
+        (double[] Mean, double[] Nearest)? input = UsesInputNeighbours ? RawInputNeighbours(rows, referenceOffset) : null;
+        return new(
+            UsesReconstruction ? [.. Members.Select(member => RawReconstruction(member, rows))] : null,
+            UsesLatentNeighbours ? [.. Members.Select((_, m) => RawNeighbours(m, rows, referenceOffset))] : null,
+            input?.Mean,
+            UsesNeighbourMaximum ? input!.Value.Nearest : null,
+            UsesNeighbourMaximum ? RawRankGaussNeighbours(rows, referenceOffset) : null);
+    }
 
     private AnomalyScoreParts Combine(RawScores raw, int count)
     {
@@ -188,6 +223,14 @@ public sealed class AutoencoderAnomalyScorer
         double[]? latent = raw.LatentNeighbours is null ? null
             : MemberMean(count, m => Standardized(raw.LatentNeighbours[m], _standardizations[m].NeighbourMean, _standardizations[m].NeighbourDeviation));
         double[]? input = raw.InputNeighbours is null ? null : InputStandardization.Apply(raw.InputNeighbours);
+        if (UsesNeighbourMaximum)
+        {
+            double[] nearest = NearestStandardization.Apply(raw.Nearest!);
+            double[] rankGauss = RankGaussStandardization.Apply(raw.RankGauss!);
+            double[] largest = [.. Enumerable.Range(0, count).Select(i => Math.Max(input![i], Math.Max(nearest[i], rankGauss[i])))];
+            return new AnomalyScoreParts(largest, reconstruction, latent, input, nearest, rankGauss);
+        }
+
         (double[]? Part, double Weight)[] present = [.. new[] { (reconstruction, 1.0), (latent, 1.0), (input, InputNeighbourWeight) }.Where(p => p.Item1 is not null)];
         double weights = present.Sum(p => p.Weight);
         double[] total = [.. Enumerable.Range(0, count).Select(i => present.Sum(p => p.Weight * p.Part![i]) / weights)];
@@ -240,33 +283,54 @@ public sealed class AutoencoderAnomalyScorer
         }
 
         using Tensor codes = Codes(Members[member], rows);
-        return NeighbourDistances(_references[member], codes, referenceOffset);
+        return NeighbourDistances(_references[member], codes, referenceOffset).Mean;
     }
 
-    private double[] RawInputNeighbours(Tensor rows, long? referenceOffset)
+    private (double[] Mean, double[] Nearest) RawInputNeighbours(Tensor rows, long? referenceOffset)
     {
         Tensor reference = _referenceRows ?? throw new InvalidOperationException("The input neighbour score needs the training rows: call SetReference first.");
         using Tensor flat = rows.reshape(rows.shape[0], -1).to_type(ScalarType.Float32);
         return NeighbourDistances(reference, flat, referenceOffset);
     }
 
+    private double[] RawRankGaussNeighbours(Tensor rows, long? referenceOffset)
+    {
+        if (_rankGaussColumns is null || _rankGaussReference is null)
+        {
+            throw new InvalidOperationException("The rank-Gauss neighbour score needs the training rows: call SetReference first.");
+        }
+
+        using Tensor transformed = RankGaussTransform.Apply(_rankGaussColumns, rows);
+        return NeighbourDistances(_rankGaussReference, transformed, referenceOffset).Mean;
+    }
+
+    private void UseReferenceRows(Tensor rows)
+    {
+        _referenceRows = rows;
+        if (UsesNeighbourMaximum)
+        {
+            // Fitted on the reference rows themselves, so a saved folder rebuilds it from its baseline rows.
+            _rankGaussColumns = RankGaussTransform.Fit(rows);
+            _rankGaussReference = RankGaussTransform.Apply(_rankGaussColumns, rows);
+        }
+    }
+
     // Leave-one-out drops each query's own position (query q is reference row offset + q), not simply the nearest
     // hit, which for duplicated rows may be another row at distance 0.
-    private double[] NeighbourDistances(Tensor reference, Tensor queries, long? referenceOffset)
+    // Returns the mean distance to the k nearest and the distance to the nearest, from one search.
+    private (double[] Mean, double[] Nearest) NeighbourDistances(Tensor reference, Tensor queries, long? referenceOffset)
     {
         int k = Math.Min(Neighbours, (int)reference.shape[0] - (referenceOffset is null ? 0 : 1));
         if (k < 1)
         {
-            return new double[queries.shape[0]];
+            var none = new double[queries.shape[0]];
+            return (none, none);
         }
 
-        if (referenceOffset is not long offset)
-        {
-            return ExactSearch.Search(reference, queries, k).MeanDistances();
-        }
-
-        SearchResults found = ExactSearch.Search(reference, queries, k + 1);
-        return found.WithoutSelf([.. Enumerable.Range(0, found.QueryCount).Select(q => offset + q)], k).MeanDistances();
+        SearchResults found = referenceOffset is long offset
+            ? ExactSearch.Search(reference, queries, k + 1).WithoutSelf([.. Enumerable.Range(0, (int)queries.shape[0]).Select(q => offset + q)], k)
+            : ExactSearch.Search(reference, queries, k);
+        return (found.MeanDistances(), [.. found.Distances.Select(d => d.Length == 0 ? 0 : (double)d[0])]);
     }
 
     private double[] MemberMean(int count, Func<int, double[]> part)
@@ -297,10 +361,15 @@ public sealed class AutoencoderAnomalyScorer
         }
 
         _references.Clear();
-        // The reference rows belong to the caller (a detector folder's baseline rows); only the codes are ours.
+        // The reference rows belong to the caller (a detector folder's baseline rows); the codes and the
+        // rank-Gauss copy of the rows are ours.
         _referenceRows = null;
+        _rankGaussColumns?.Dispose();
+        _rankGaussColumns = null;
+        _rankGaussReference?.Dispose();
+        _rankGaussReference = null;
     }
 
     // Each part's raw scores: per member for the autoencoder parts.
-    private sealed record RawScores(double[][]? Reconstruction, double[][]? LatentNeighbours, double[]? InputNeighbours);
+    private sealed record RawScores(double[][]? Reconstruction, double[][]? LatentNeighbours, double[]? InputNeighbours, double[]? Nearest = null, double[]? RankGauss = null);
 }

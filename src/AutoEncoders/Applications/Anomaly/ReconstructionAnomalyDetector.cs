@@ -103,7 +103,7 @@ public sealed class ReconstructionAnomalyDetector
     /// <summary>
     /// Writes one row per sample to CSV (atomically): index, score, the anomaly label when known, whether it is
     /// flagged, the score's standardised parts when given (<c>score_reconstruction</c>, <c>score_latent_knn</c>,
-    /// <c>score_input_knn</c>, those present), then the per-feature errors named <c>error_&lt;feature&gt;</c> when given.
+    /// <c>score_input_knn</c>, <c>score_nearest</c>, <c>score_rank_gauss_knn</c>, those present), then the per-feature errors named <c>error_&lt;feature&gt;</c> when given.
     /// </summary>
     public static void WriteScores(string path, IReadOnlyList<double> scores, double? threshold, IReadOnlyList<bool>? isAnomaly = null, Tensor? featureScores = null, IReadOnlyList<string>? featureNames = null, AnomalyScoreParts? parts = null)
     {
@@ -111,7 +111,7 @@ public sealed class ReconstructionAnomalyDetector
         float[]? features = featureScores?.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         int width = featureScores is null ? 0 : (int)featureScores.shape[1];
         (string Name, double[]? Values)[] partColumns = parts is null ? [] :
-            [.. new[] { ("score_reconstruction", parts.Reconstruction), ("score_latent_knn", parts.LatentNeighbours), ("score_input_knn", parts.InputNeighbours) }.Where(p => p.Item2 is not null)];
+            [.. new[] { ("score_reconstruction", parts.Reconstruction), ("score_latent_knn", parts.LatentNeighbours), ("score_input_knn", parts.InputNeighbours), ("score_nearest", parts.Nearest), ("score_rank_gauss_knn", parts.RankGaussNeighbours) }.Where(p => p.Item2 is not null)];
         var text = new StringBuilder("index,score");
         text.Append(isAnomaly is null ? "" : ",anomaly").Append(threshold is null ? "" : ",flagged");
         foreach ((string name, _) in partColumns)

@@ -39,6 +39,11 @@ public static class OnnxDetectorExporter
                 $"ONNX export: the detector's {variational.Config.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)} member scores by reconstruction probability, an average over {AutoencoderAnomalyScorer.VariationalSamples} random draws of z that ONNX cannot reproduce; export a detector with --score latent-knn or a dense kind.");
         }
 
+        if (scorer.UsesNeighbourMaximum)
+        {
+            throw new NotSupportedException("ONNX export: the detector's knn-max score ranks each value among the training rows' column values (a rank-Gauss transform), which the exported graph does not implement; export a detector fitted with --score combined, input-knn, reconstruction or latent-knn.");
+        }
+
         if (neighbours && scorer.ReferenceCodes.Count != scorer.Members.Count)
         {
             throw new InvalidOperationException("ONNX export: the detector's latent neighbour score needs each member's training codes; the scorer has none.");
