@@ -2,6 +2,35 @@
 """Turns bench/out/*.json (ae-bench, peer.py) into the Markdown of bench/RESULTS.md."""
 import datetime, json, os, platform, statistics, subprocess, sys
 
+
+
+def streaming_section(path):
+    """The streaming figures of the last `bash bench/streaming/run.sh` (its own run), as Markdown lines."""
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    when = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
+    lines = [f"## Data larger than memory (from `bash bench/streaming/run.sh`, a separate run finished {when:%Y-%m-%d %H:%M} UTC)", "",
+             "Dense 784-128-32 autoencoder, MSE, Adam, batch 256, one thread; samples/s over steps 21-2000; peak resident memory "
+             "(VmHWM) of the whole process. Details and earlier runs: bench/streaming/RESULTS.md.", "",
+             "| file | mode | samples/s | streamed / in memory (same pass) | peak resident memory | load (1 min) |", "|---|---|---:|---:|---:|---:|"]
+    memory = {}
+    for r in rows:
+        if r["mode"] == "memory":
+            memory[r["note"]] = r["samples_per_second"]
+        ratio = r["samples_per_second"] / memory[r["note"]] if r["mode"] == "stream" and r["note"] in memory else None
+        lines.append(f"| {r['file']} ({r['bytes'] / 2**30:.0f} GiB, {r['blocks']} blocks) | {r['mode']}, {r['note']} | {r['samples_per_second']:,.0f} | "
+                     f"{f'{ratio:.2f}×' if ratio else ''} | {r['peak_resident_mb']:,.0f} MB | {r['loadavg'].split()[0]} |")
+    ratios = [r["samples_per_second"] / memory[r["note"]] for r in rows if r["mode"] == "stream" and r["note"] in memory]
+    peaks = [r["peak_resident_mb"] for r in rows if r["mode"] == "stream"]
+    lines += ["", f"Streamed at {min(ratios):.2f}×-{max(ratios):.2f}× the in-memory rate (target: within 10 %: {'met' if min(ratios) >= 0.9 else 'not met'}); "
+              f"peak memory streamed {min(peaks):,.0f}-{max(peaks):,.0f} MB from every file size (target < 1.5 GB: {'met' if max(peaks) < 1536 else 'not met'})."]
+    return lines
+
+
+STREAMING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "streaming", "out", "results.jsonl")
+if sys.argv[1:] == ["--streaming-only"]:
+    print("\n".join(streaming_section(STREAMING)))
+    sys.exit(0)
+
 out = sys.argv[1]
 ours = json.load(open(os.path.join(out, "ours.json")))
 peer = json.load(open(os.path.join(out, "peer.json")))
@@ -128,3 +157,7 @@ p("| **step** | " + " | ".join(f"**{sum(d.values()):.1f}**" for _, d in cols) + 
 p()
 p("`data` gathers the shuffled batch (one index_select), `forward` includes the loss, `metrics` is the one host read per step "
   "(loss and terms stacked, copied once), `optimizer` is the parameter update.")
+if os.path.exists(STREAMING):
+    p()
+    for line in streaming_section(STREAMING):
+        p(line)
