@@ -27,11 +27,11 @@ public enum AnomalyScoreKind
     Combined,
 
     /// <summary>
-    /// knn-max, the table and image default since December 2026: no autoencoder, the largest of three input-space
-    /// parts, each scaled by its median and the gap to its 90th percentile on held-out normal samples: the mean
-    /// distance to the k nearest training rows, the distance to the nearest, and the mean distance to the k nearest
-    /// after a per-column rank-Gauss transform fitted on the training rows. Chosen on development splits
-    /// (bench/anomaly/DEVELOPMENT.md), never on the reported ones.
+    /// knn-max, the table default since December 2026 (images keep <see cref="Combined"/>): no autoencoder, the
+    /// largest of three input-space parts, each scaled by its median and the gap to its 90th percentile on held-out
+    /// normal samples: the mean distance to the k nearest training rows, the distance to the nearest, and the mean
+    /// distance to the k nearest after a per-column rank-Gauss transform fitted on the training rows. Chosen on
+    /// development splits (bench/anomaly/DEVELOPMENT.md), never on the reported ones.
     /// </summary>
     NeighbourMaximum,
 }
