@@ -2,7 +2,8 @@
 """Session of 2026-12-07 (morning): five more families of candidate scores for the tables, DEVELOPMENT splits only.
 
   explore6.py DATA OUT    caches parts in OUT/parts6.pkl (peers in OUT/peers.pkl, shared with explore.py);
-                          prints a markdown table and the per-set ROC-AUC of each candidate.
+                          prints a markdown table, the per-set ROC-AUC of each candidate, and per set the share
+                          of principal components for 90 % of the variance beside PCA's ROC-AUC minus knn-max's.
 
 Parts (each computed on develop.py's split: the training normals cut 80/20, held-out rows scored against the rest):
   MK      masked-cell reconstruction by nearest neighbours (the non-parametric half of NPT-AD, Thimonier et al. 2024):
@@ -170,6 +171,14 @@ def main(data, out):
     print("| --- |" + " ---: |" * (1 + len(new)))
     for n in sorted(rows[0][1], key=lambda n: int(n.split("_")[0])):
         print(f"| {n} | " + " | ".join(f"{r[1][n]:.3f}" for r in rows[:1 + len(new)]) + " |")
+    # Does the data's shape say where PCA beats knn-max? Share of components for 90 % of the variance (seed 100's
+    # training normals) beside PCA's ROC-AUC minus knn-max's.
+    _, _, pca = evaluate(parts, peers, lambda p: p["P"][1])
+    print("\n| set | components for 90 % / columns | PCA minus knn-max |\n| --- | ---: | ---: |")
+    for n in sorted(pca, key=lambda n: int(n.split("_")[0])):
+        N = normal_split(data, n, adbench.SEEDS[0])[0]
+        share = (np.searchsorted(np.cumsum(PCA().fit(N).explained_variance_ratio_), 0.9) + 1) / N.shape[1]
+        print(f"| {n} | {share:.2f} | {pca[n] - rows[0][1][n]:+.3f} |")
 
 
 if __name__ == "__main__":
