@@ -21,14 +21,16 @@ public sealed class OnnxExportCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public void A_detector_folder_exports_a_detector_that_scores_raw_rows_as_ae_detect_score_does()
+    [Theory]
+    [InlineData("combined")]
+    [InlineData("knn-max")] // the tables' default: its rank-Gauss part is a binary search and a lookup table in the graph
+    public void A_detector_folder_exports_a_detector_that_scores_raw_rows_as_ae_detect_score_does(string scoreKind)
     {
         string train = _temp.Write("train.csv", Table(new Random(1), normal: 200, anomalies: 0));
         string test = _temp.Write("test.csv", Table(new Random(2), normal: 40, anomalies: 8));
         string detector = _temp.File("detector");
         CliRun fit = CliRun.Of("detect", "fit", "--table", train, "--label-column", "kind", "--normal-class", "normal", "--ignore", "id",
-            "--kind", "ensemble", "--score", "combined", "--epochs", "5", "--layers", "8,2", "--seed", "2", "--threads", "1", "-o", detector);
+            "--kind", "ensemble", "--score", scoreKind, "--epochs", "5", "--layers", "8,2", "--seed", "2", "--threads", "1", "-o", detector);
         Assert.True(fit.ExitCode == 0, fit.Error + fit.Output);
         string scores = _temp.File("scores.csv");
         CliRun scored = CliRun.Of("detect", "score", detector, "--table", test, "--scores", scores, "--threads", "1");
@@ -46,15 +48,15 @@ public sealed class OnnxExportCommandTests : IDisposable
 
         // Raw rows (no normalisation: it is inside the graph) against the scores and per-feature errors ae detect score wrote.
         string[][] rows = [.. File.ReadAllLines(test).Skip(1).Select(l => l.Split(','))];
-        float[] raw = [.. rows.SelectMany(r => r[1..5].Select(v => float.Parse(v, CultureInfo.InvariantCulture)))];
-        var result = OnnxRuntimeRun.Run(file, ("input", raw, [rows.Length, 4]));
+        float[] raw = [.. rows.SelectMany(r => r[1..(1 + Columns)].Select(v => float.Parse(v, CultureInfo.InvariantCulture)))];
+        var result = OnnxRuntimeRun.Run(file, ("input", raw, [rows.Length, Columns]));
         string[] header = File.ReadLines(scores).First().Split(',');
         int score = Array.IndexOf(header, "score");
         int firstError = Array.FindIndex(header, h => h.StartsWith("error_", StringComparison.Ordinal));
         Assert.True(score >= 0 && firstError >= 0, string.Join(',', header));
         string[][] expected = [.. File.ReadAllLines(scores).Skip(1).Select(l => l.Split(','))];
         double scoreDifference = expected.Select((e, i) => Math.Abs(double.Parse(e[score], CultureInfo.InvariantCulture) - result["score"].Values[i])).Max();
-        double errorDifference = expected.SelectMany((e, i) => e[firstError..(firstError + 4)].Select((v, f) => Math.Abs(double.Parse(v, CultureInfo.InvariantCulture) - result["feature_error"].Values[(i * 4) + f]))).Max();
+        double errorDifference = expected.SelectMany((e, i) => e[firstError..(firstError + Columns)].Select((v, f) => Math.Abs(double.Parse(v, CultureInfo.InvariantCulture) - result["feature_error"].Values[(i * Columns) + f]))).Max();
         Assert.True(scoreDifference <= 1e-5, $"score: max |ONNX Runtime - ae detect score| = {scoreDifference:G3}");
         Assert.True(errorDifference <= 1e-5, $"feature_error: max |ONNX Runtime - ae detect score| = {errorDifference:G3}");
         Assert.Equal([rows.Length], result["score"].Shape);
@@ -64,6 +66,7 @@ public sealed class OnnxExportCommandTests : IDisposable
         Assert.Equal("{\"kind\":\"none\"}", metadata["ae.normalisation"]);
         Assert.StartsWith("{\"kind\":\"zscore\",\"mean\":[", OnnxRuntimeRun.Metadata(memberFiles[0])["ae.normalisation"], StringComparison.Ordinal);
         Assert.Contains("\"members\":5", metadata["ae.detector"], StringComparison.Ordinal);
+        Assert.Contains($"\"score\":\"{scoreKind}\"", metadata["ae.detector"], StringComparison.Ordinal);
         double threshold = double.Parse(metadata["ae.threshold"], CultureInfo.InvariantCulture);
         int flagged = expected.Count(e => e[3] == "1");
         Assert.Equal(flagged, result["score"].Values.Count(s => s > threshold));
@@ -125,16 +128,19 @@ public sealed class OnnxExportCommandTests : IDisposable
         Assert.Equal(new[] { "none", "none", "none", "none" }, new[] { "out1", "out2", "out3", "out4" }.Select(o => Directory.Exists(_temp.File(o)) ? "some" : "none"));
     }
 
-    // Four columns on very different scales (the z-score normaliser matters), rows as in DetectCommandTests.
+    private const int Columns = 5;
+
+    // Four columns on very different scales (the z-score normaliser matters), rows as in DetectCommandTests, and a
+    // discrete one (five levels: ties for the rank-Gauss part).
     private static string Table(Random random, int normal, int anomalies)
     {
-        var text = new StringBuilder("id,small,large,ratio,offset,kind\n");
+        var text = new StringBuilder("id,small,large,ratio,offset,level,kind\n");
         for (int i = 0; i < normal + anomalies; i++)
         {
             double a = Gaussian(random), b = Gaussian(random);
             bool anomaly = i >= normal;
             double c = anomaly ? a + 3 : a;
-            double[] row = [0.01 * a, 5000 + (1000 * (a + b)), (3 * c) - b, 100 + (0.5 * b)];
+            double[] row = [0.01 * a, 5000 + (1000 * (a + b)), (3 * c) - b, 100 + (0.5 * b), Math.Round(Math.Clamp(b, -2, 2))];
             text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .AppendJoin(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
                 .Append(anomaly ? ",anomaly\n" : ",normal\n");

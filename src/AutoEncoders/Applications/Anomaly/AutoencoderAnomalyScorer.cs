@@ -76,6 +76,12 @@ public sealed class AutoencoderAnomalyScorer
     /// <summary>The training rows the input-space neighbours are searched among (null until set, or when the score leaves that part out).</summary>
     public Tensor? ReferenceRows => _referenceRows;
 
+    /// <summary>The rank-Gauss transform's reference values, sorted per column [D, N] (knn-max only; null until set).</summary>
+    public Tensor? RankGaussColumns => _rankGaussColumns;
+
+    /// <summary>The reference rows after the rank-Gauss transform [N, D], which that part's neighbours are searched among (knn-max only; null until set).</summary>
+    public Tensor? RankGaussReference => _rankGaussReference;
+
     /// <summary>Each member's standardisation (identity until <see cref="Standardize"/>).</summary>
     public IReadOnlyList<ScoreStandardization> Standardizations => _standardizations;
 

@@ -44,8 +44,26 @@ public static class RankGaussTransform
         Tensor tolerance = values.abs().add(1).mul(TieTolerance);
         Tensor left = torch.searchsorted(sortedColumns, values - tolerance, right: false).to_type(ScalarType.Float64);
         Tensor right = torch.searchsorted(sortedColumns, values + tolerance, right: true).to_type(ScalarType.Float64);
-        Tensor u = (((left + right) / 2) + 0.5) / (sortedColumns.shape[1] + 1);
-        Tensor gauss = ((u * 2) - 1).erfinv() * Math.Sqrt(2);
-        return gauss.t().to_type(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
+        return Gauss(left + right, sortedColumns.shape[1]).t().to_type(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The transformed value for every sum of a value's two search positions (left + right, 0 to 2N) among
+    /// <paramref name="count"/> reference values, as <see cref="Apply"/> computes it: a lookup table [2N + 1] for
+    /// graphs without an inverse error function (the ONNX detector).
+    /// </summary>
+    public static float[] ValuesByPositionSum(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var scope = torch.NewDisposeScope();
+        using Tensor sums = torch.arange(0, (2 * count) + 1, dtype: ScalarType.Float64);
+        return Gauss(sums, count).to_type(ScalarType.Float32).data<float>().ToArray();
+    }
+
+    // Φ⁻¹((r + 0.5) / (N + 1)) with r the mid-rank (left + right) / 2, in float64.
+    private static Tensor Gauss(Tensor positionSums, long count)
+    {
+        Tensor u = ((positionSums / 2) + 0.5) / (count + 1);
+        return ((u * 2) - 1).erfinv() * Math.Sqrt(2);
     }
 }

@@ -39,9 +39,9 @@ public static class OnnxDetectorExporter
                 $"ONNX export: the detector's {variational.Config.GetType().Name.Replace("Config", string.Empty, StringComparison.Ordinal)} member scores by reconstruction probability, an average over {AutoencoderAnomalyScorer.VariationalSamples} random draws of z that ONNX cannot reproduce; export a detector with --score latent-knn or a dense kind.");
         }
 
-        if (scorer.UsesNeighbourMaximum)
+        if (scorer.UsesNeighbourMaximum && (scorer.RankGaussColumns is null || scorer.RankGaussReference is null))
         {
-            throw new NotSupportedException("ONNX export: the detector's knn-max score ranks each value among the training rows' column values (a rank-Gauss transform), which the exported graph does not implement; export a detector fitted with --score combined, input-knn, reconstruction or latent-knn.");
+            throw new InvalidOperationException("ONNX export: the detector's knn-max score needs its rank-Gauss transform and transformed rows; the scorer has none.");
         }
 
         if (neighbours && scorer.ReferenceCodes.Count != scorer.Members.Count)
@@ -99,29 +99,7 @@ public static class OnnxDetectorExporter
 
             graph.WeightPrefix = string.Empty;
 
-            // As AutoencoderAnomalyScorer combines them: each autoencoder part averaged over the members, then the
-            // weighted mean of the parts present (R and L weigh 1, the input part InputNeighbourWeight).
-            var weighted = new List<(string Part, double Weight)>();
-            if (reconstructionParts.Count > 0)
-            {
-                weighted.Add((MemberMean(graph, reconstructionParts, "reconstruction"), 1));
-            }
-
-            if (latentParts.Count > 0)
-            {
-                weighted.Add((MemberMean(graph, latentParts, "neighbours"), 1));
-            }
-
-            if (inputNeighbours)
-            {
-                string distance = NeighbourDistance(graph, x, scorer.ReferenceRows!, scorer.Neighbours, "rows");
-                ScoreScale scale = scorer.InputStandardization;
-                weighted.Add((Standardise(graph, distance, scale.Mean, scale.Deviation, "input_neighbours"), AutoencoderAnomalyScorer.InputNeighbourWeight));
-            }
-
-            string[] terms = [.. weighted.Select((p, i) => p.Weight == 1 ? p.Part : graph.Node("Mul", [p.Part, graph.Floats($"weight{i}", [(float)p.Weight])]))];
-            string total = terms.Length == 1 ? terms[0] : graph.Node("Sum", terms);
-            graph.Output("score", graph.Node("Div", [total, graph.Floats("weights", [(float)weighted.Sum(p => p.Weight)])]), []);
+            graph.Output("score", scorer.UsesNeighbourMaximum ? NeighbourMaximum(graph, x, scorer) : WeightedMean(graph, x, scorer, reconstructionParts, latentParts), []);
             graph.Output("feature_error", graph.Node("Div", [errors!, graph.Floats("members", [scorer.Members.Count])]), [width]);
             return graph.ToModel("detector", Metadata(scorer, threshold, normalisation, normalizer));
         }
@@ -173,6 +151,47 @@ public static class OnnxDetectorExporter
         _ => throw new NotSupportedException($"ONNX export: normaliser kind '{normalizer.Kind}' has no ONNX form."),
     };
 
+    // As AutoencoderAnomalyScorer combines them: each autoencoder part averaged over the members, then the
+    // weighted mean of the parts present (R and L weigh 1, the input part InputNeighbourWeight).
+    private static string WeightedMean(OnnxGraphBuilder graph, string x, AutoencoderAnomalyScorer scorer, List<string> reconstructionParts, List<string> latentParts)
+    {
+        var weighted = new List<(string Part, double Weight)>();
+        if (reconstructionParts.Count > 0)
+        {
+            weighted.Add((MemberMean(graph, reconstructionParts, "reconstruction"), 1));
+        }
+
+        if (latentParts.Count > 0)
+        {
+            weighted.Add((MemberMean(graph, latentParts, "neighbours"), 1));
+        }
+
+        if (scorer.UsesInputNeighbours)
+        {
+            string distance = NeighbourDistance(graph, x, scorer.ReferenceRows!, scorer.Neighbours, "rows");
+            ScoreScale scale = scorer.InputStandardization;
+            weighted.Add((Standardise(graph, distance, scale.Mean, scale.Deviation, "input_neighbours"), AutoencoderAnomalyScorer.InputNeighbourWeight));
+        }
+
+        string[] terms = [.. weighted.Select((p, i) => p.Weight == 1 ? p.Part : graph.Node("Mul", [p.Part, graph.Floats($"weight{i}", [(float)p.Weight])]))];
+        string total = terms.Length == 1 ? terms[0] : graph.Node("Sum", terms);
+        return graph.Node("Div", [total, graph.Floats("weights", [(float)weighted.Sum(p => p.Weight)])]);
+    }
+
+    // knn-max as AutoencoderAnomalyScorer computes it: the largest of the k-NN mean distance, the nearest-row distance
+    // and the k-NN mean distance after the rank-Gauss transform, each on its robust scale.
+    private static string NeighbourMaximum(OnnxGraphBuilder graph, string x, AutoencoderAnomalyScorer scorer)
+    {
+        Tensor rows = scorer.ReferenceRows!;
+        string mean = NeighbourDistance(graph, x, rows, scorer.Neighbours, "rows");
+        string nearest = NeighbourDistance(graph, x, rows, 1, "rows");
+        string gauss = NeighbourDistance(graph, RankGaussOnnxGraph.Transform(graph, x, scorer.RankGaussColumns!), scorer.RankGaussReference!, scorer.Neighbours, "rank_gauss_rows");
+        return graph.Node("Max", [
+            Standardise(graph, mean, scorer.InputStandardization.Mean, scorer.InputStandardization.Deviation, "input_neighbours"),
+            Standardise(graph, nearest, scorer.NearestStandardization.Mean, scorer.NearestStandardization.Deviation, "nearest"),
+            Standardise(graph, gauss, scorer.RankGaussStandardization.Mean, scorer.RankGaussStandardization.Deviation, "rank_gauss_neighbours")]);
+    }
+
     private static string MemberMean(OnnxGraphBuilder graph, List<string> perMember, string key) =>
         perMember.Count == 1 ? perMember[0] : graph.Node("Div", [graph.Node("Sum", perMember), graph.Floats($"{key}.members", [perMember.Count])]);
 
@@ -208,6 +227,7 @@ public static class OnnxDetectorExporter
             AnomalyScoreKind.Reconstruction => "reconstruction",
             AnomalyScoreKind.LatentNeighbours => "latent-knn",
             AnomalyScoreKind.InputNeighbours => "input-knn",
+            AnomalyScoreKind.NeighbourMaximum => "knn-max",
             _ => "combined",
         };
         metadata.Add(new("ae.detector", string.Create(CultureInfo.InvariantCulture, $"{{\"members\":{scorer.Members.Count},\"score\":\"{score}\",\"neighbours\":{scorer.Neighbours}}}")));
