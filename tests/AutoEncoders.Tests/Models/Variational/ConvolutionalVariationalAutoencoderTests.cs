@@ -32,6 +32,7 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
         Parameterization = parameterization,
     };
 
+    /// <summary>The negative ELBO (reconstruction NLL plus KL), shared with the dense VAE and CLI tests.</summary>
     internal static Objective NegativeElbo() => new()
     {
         Reconstruction = new NegativeLogLikelihood(),

@@ -13,12 +13,6 @@ namespace AutoEncoders.Tests.Models.Variational;
 
 public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixture<MnistFixture>
 {
-    private static Objective NegativeElbo(int warmup = 0) => new()
-    {
-        Reconstruction = new NegativeLogLikelihood(),
-        Penalties = [new KlDivergence { WarmupEpochs = warmup }],
-    };
-
     private static TrainerOptions Quick(int epochs) => new()
     {
         Epochs = epochs,
@@ -60,7 +54,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
         using var logVarianceModel = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 32, 3] }.Build();
         using var sigmaModel = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 32, 3], Parameterization = SpreadParameterization.Sigma }.Build();
         SpreadParameterizationCheck.SameLossForTheSameSigma(
-            logVarianceModel, logVarianceModel.SpreadHead, sigmaModel, sigmaModel.SpreadHead, [0.3, 1.0, 2.5], mnist.First(20).Features, NegativeElbo());
+            logVarianceModel, logVarianceModel.SpreadHead, sigmaModel, sigmaModel.SpreadHead, [0.3, 1.0, 2.5], mnist.First(20).Features, ConvolutionalVariationalAutoencoderTests.NegativeElbo());
     }
 
     [Fact]
@@ -153,7 +147,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
     {
         TorchRuntime.SetSeed(16);
         using var model = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 128, 8] }.Build();
-        using var trainer = new Trainer(model, NegativeElbo(), Quick(6));
+        using var trainer = new Trainer(model, ConvolutionalVariationalAutoencoderTests.NegativeElbo(), Quick(6));
         TensorDataset train = mnist.Test.Slice(0, 500), test = mnist.Test.Slice(9000, 200);
         double before = trainer.Evaluate(test)["loss"];
         TrainingHistory history = trainer.Fit(train);
@@ -195,7 +189,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
         var small = new VariationalAutoencoderConfig { Layers = [784, 16, 3], Parameterization = SpreadParameterization.Sigma };
         using Autoencoder model = small.Build();
         using var dir = new TempDirectory();
-        new TrainedAutoencoder(model, new ModelManifest { Model = small, Objective = NegativeElbo() }).Save(dir.Path);
+        new TrainedAutoencoder(model, new ModelManifest { Model = small, Objective = ConvolutionalVariationalAutoencoderTests.NegativeElbo() }).Save(dir.Path);
         using TrainedAutoencoder loaded = TrainedAutoencoder.Load(dir.Path);
         var loadedConfig = Assert.IsType<VariationalAutoencoderConfig>(loaded.Manifest.Model);
         Assert.Equal(SpreadParameterization.Sigma, loadedConfig.Parameterization);
