@@ -7,7 +7,7 @@ namespace AutoEncoders.Tests.Cli;
 /// <summary>docs/cli.md is generated from the command definitions (`ae docs cli`) and must not fall behind them.</summary>
 public sealed class CliReferenceTests
 {
-    private static readonly string CommittedPath = Path.Combine(PackageFeed.RepositoryRoot, "docs", "cli.md");
+    private static readonly string CommittedPath = Path.Combine(RepositoryFolder.Root, "docs", "cli.md");
 
     [Fact]
     public void Docs_cli_md_is_what_ae_docs_cli_writes()
@@ -25,7 +25,7 @@ public sealed class CliReferenceTests
         CliRun run = CliRun.Of("docs", "recipes");
         Assert.Equal(0, run.ExitCode);
         Assert.True(
-            File.ReadAllText(Path.Combine(PackageFeed.RepositoryRoot, "docs", "recipes.md")) == run.Output,
+            File.ReadAllText(Path.Combine(RepositoryFolder.Root, "docs", "recipes.md")) == run.Output,
             "docs/recipes.md is stale: the recipe records changed. Refresh it with `dotnet src/AutoEncoders.Cli/bin/Release/net10.0/ae.dll docs recipes > docs/recipes.md` after a Release build.");
 
         // Fields that were documented only in the source, each in its section's table with its default.

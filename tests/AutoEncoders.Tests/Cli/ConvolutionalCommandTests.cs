@@ -11,7 +11,7 @@ public sealed class ConvolutionalCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string RecipesFolder { get; } = FindRecipes();
+    private static string RecipesFolder { get; } = Path.Combine(RepositoryFolder.Root, "recipes");
 
     [Fact]
     public void Summary_of_the_keras_recipe_prints_the_keras_table()
@@ -80,18 +80,5 @@ public sealed class ConvolutionalCommandTests : IDisposable
         Assert.Equal(0, summary.ExitCode);
         Assert.Contains(" unpool1 (MaxUnpool2d)", summary.Output, StringComparison.Ordinal);
         Assert.Contains("Total params: 3,217", summary.Output, StringComparison.Ordinal);
-    }
-
-    private static string FindRecipes()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AutoEncoders.slnx")))
-            {
-                return Path.Combine(dir.FullName, "recipes");
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (AutoEncoders.slnx) was not found above the test assembly.");
     }
 }

@@ -113,7 +113,7 @@ public sealed class PretrainingCommandTests
     [Fact]
     public void The_shipped_stacked_denoising_recipe_parses()
     {
-        string path = Path.Combine(AutoEncoders.Tests.Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "pretraining", "sdae-784-500-250-100.json");
+        string path = Path.Combine(RepositoryFolder.Root, "recipes", "pretraining", "sdae-784-500-250-100.json");
         var recipe = AutoEncoders.Training.Pretraining.PretrainingRecipe.Load(path);
         Assert.Equal([784, 500, 250, 100], recipe.Pretraining.Layers);
         Assert.Equal(3, recipe.Pretraining.LayerSettings.Count);
@@ -175,7 +175,7 @@ public sealed class PretrainingCommandTests
     [Fact]
     public void The_shipped_stacked_convolutional_recipe_parses_into_the_deep_model()
     {
-        string path = Path.Combine(AutoEncoders.Tests.Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "pretraining", "scae-fashion.json");
+        string path = Path.Combine(RepositoryFolder.Root, "recipes", "pretraining", "scae-fashion.json");
         var recipe = AutoEncoders.Training.Pretraining.PretrainingRecipe.Load(path);
         Assert.NotNull(recipe.Pretraining.Convolutional);
         Assert.Equal(2, recipe.Pretraining.Depth);

@@ -28,7 +28,7 @@ public sealed class PackageFeed : IDisposable
         {
             // The test run has just built the projects in Release; a Debug test run packs from a Release build of its own.
             string[] noBuild = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? ["--no-build"] : [];
-            Run("bash", [Path.Combine(RepositoryRoot, "scripts", "pack.sh"), "--feed", Feed, "--version-suffix", Version[(Release.Length + 1)..], .. noBuild], RepositoryRoot);
+            Run("bash", [Path.Combine(RepositoryFolder.Root, "scripts", "pack.sh"), "--feed", Feed, "--version-suffix", Version[(Release.Length + 1)..], .. noBuild], RepositoryFolder.Root);
             PackSeconds = _clock.Elapsed.TotalSeconds;
             Console.WriteLine($"packed {Version} in {PackSeconds:F0} s");
 
@@ -44,9 +44,6 @@ public sealed class PackageFeed : IDisposable
             throw;
         }
     }
-
-    /// <summary>The repository this test runs from (the folder holding AutoEncoders.slnx).</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>TorchSharp's native wrapper as its package ships it, in the NuGet cache.</summary>
     public static string UpstreamLibTorchSharp { get; } = Path.Combine(PackagesFolder, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
@@ -146,18 +143,5 @@ public sealed class PackageFeed : IDisposable
         {
             // Still in use elsewhere; the system cleans its temp folder.
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AutoEncoders.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AutoEncoders.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -177,7 +177,7 @@ public sealed partial class PackagedConsumerTests(PackageFeed feed, ITestOutputH
         Directory.CreateDirectory(output);
         File.WriteAllText(config, $"""<configuration><packageSources><add key="autoencoders" value="{feed.Feed}" /></packageSources></configuration>""");
         var build = PackageFeed.Run("dotnet",
-            ["build", Path.Combine(PackageFeed.RepositoryRoot, "samples", sample), "-c", "Release",
+            ["build", Path.Combine(RepositoryFolder.Root, "samples", sample), "-c", "Release",
              $"-p:AutoEncodersVersion={feed.Version}", $"-p:RestoreConfigFile={config}",
              $"-p:BaseOutputPath={output}/bin/", $"-p:BaseIntermediateOutputPath={output}/obj/", HardLinks],
             feed.Root);

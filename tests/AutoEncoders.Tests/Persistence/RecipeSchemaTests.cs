@@ -14,7 +14,7 @@ namespace AutoEncoders.Tests.Persistence;
 /// </summary>
 public sealed class RecipeSchemaTests
 {
-    private static readonly string Root = PackageFeed.RepositoryRoot;
+    private static readonly string Root = RepositoryFolder.Root;
 
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 

@@ -126,7 +126,7 @@ public sealed class TrainedAutoencoderTests
     [Fact]
     public void Every_shipped_recipe_parses()
     {
-        string recipes = Path.Combine(FindRepositoryRoot(), "recipes");
+        string recipes = Path.Combine(RepositoryFolder.Root, "recipes");
         string[] files = Directory.GetFiles(recipes).Where(f => (f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(".schema.json", StringComparison.Ordinal)) || f.EndsWith(".yaml", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(files);
         foreach (string file in files)
@@ -134,18 +134,5 @@ public sealed class TrainedAutoencoderTests
             Recipe recipe = Recipe.Load(file);
             Assert.False(string.IsNullOrEmpty(recipe.Name), $"{file} has no name");
         }
-    }
-
-    internal static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "AutoEncoders.slnx")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (AutoEncoders.slnx) was not found above the test assembly.");
     }
 }

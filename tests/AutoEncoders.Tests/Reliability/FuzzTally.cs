@@ -37,6 +37,17 @@ internal sealed partial class FuzzTally(string kind)
     /// </summary>
     public void Attempt(string corruption, string folder, string file, Action load) => Attempt(corruption, folder, [file], load);
 
+    /// <summary>
+    /// Writes <paramref name="content"/> as <paramref name="name"/> in <paramref name="folder"/>, runs
+    /// <paramref name="load"/> on its path (<see cref="Attempt(string, string, string, Action)"/>), then deletes it.
+    /// </summary>
+    public void AttemptFile(string corruption, TempDirectory folder, string name, byte[] content, Action<string> load) =>
+        AttemptWritten(corruption, folder, folder.Write(name, content), load);
+
+    /// <summary>As <see cref="AttemptFile(string, TempDirectory, string, byte[], Action{string})"/>, for a text file.</summary>
+    public void AttemptFile(string corruption, TempDirectory folder, string name, string content, Action<string> load) =>
+        AttemptWritten(corruption, folder, folder.Write(name, content), load);
+
     /// <summary>As <see cref="Attempt(string, string, string, Action)"/>, where the message may name any of <paramref name="files"/>.</summary>
     public void Attempt(string corruption, string folder, IReadOnlyList<string> files, Action load)
     {
@@ -74,6 +85,12 @@ internal sealed partial class FuzzTally(string kind)
         {
             _failures.Add($"{corruption}: files changed: {string.Join(", ", after.Except(before).Concat(before.Except(after)))}");
         }
+    }
+
+    private void AttemptWritten(string corruption, TempDirectory folder, string path, Action<string> load)
+    {
+        Attempt(corruption, folder.Path, path, () => load(path));
+        File.Delete(path);
     }
 
     /// <summary>The first refusal of each kind of corruption, as the CLI prints it.</summary>

@@ -94,13 +94,11 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                 7 => ("empty label", text.Replace(",dog\n", ",\n", StringComparison.Ordinal)),
                 _ => ("random edits", mutator.Edit(text, 1 + mutator.Next(4))),
             };
-            string path = folder.Write($"table{i}.csv", table);
-            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            tally.AttemptFile($"#{i} {corruption}", folder, $"table{i}.csv", table, path =>
             {
                 CsvTable read = CsvTable.Read(path, new CsvOptions { LabelColumn = "label", IgnoredColumns = ["id"] });
                 using TensorDataset data = read.ToDataset();
             });
-            File.Delete(path);
         }
 
         Report(tally);
@@ -131,12 +129,10 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                 3 => ("empty label", string.Join('\n', lines.Select((l, n) => n == mutator.Next(12) ? l[1..] : l))),
                 _ => ("random edits", mutator.Edit(text, 1 + mutator.Next(4))),
             };
-            string path = folder.Write($"series{i}.txt", table);
-            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            tally.AttemptFile($"#{i} {corruption}", folder, $"series{i}.txt", table, path =>
             {
                 using TensorDataset data = SequenceTable.Read(path).ToDataset();
             });
-            File.Delete(path);
         }
 
         Report(tally);
@@ -146,9 +142,6 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Corrupt_json_recipes_are_refused_with_file_and_place()
     {
-        var tally = new FuzzTally("json recipe");
-        var mutator = new InputMutator(Seed);
-        using var folder = new TempDirectory();
         const string valid = """
             {
               "name": "fuzz",
@@ -183,24 +176,12 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
             "[]", "null", "42", "\"recipe\"", string.Empty, "{", "\uFEFF" + valid, new string('[', 5000) + new string(']', 5000),
             "{\"model\": " + new string('{', 200) + new string('}', 200) + "}",
         ];
-        for (int i = 0; i < 150; i++)
-        {
-            string recipe = i < semantic.Length ? semantic[i] : mutator.Edit(valid, 1 + mutator.Next(3));
-            string path = folder.Write($"recipe{i}.json", recipe);
-            tally.Attempt($"#{i} {(i < semantic.Length ? "semantic" : "random edits")}", folder.Path, path, () => Recipe.Load(path));
-            File.Delete(path);
-        }
-
-        Report(tally);
-        tally.AssertClean(150);
+        RecipesAreRefused("json recipe", "json", valid, semantic);
     }
 
     [Fact]
     public void Corrupt_yaml_recipes_are_refused_with_file_and_place()
     {
-        var tally = new FuzzTally("yaml recipe");
-        var mutator = new InputMutator(Seed);
-        using var folder = new TempDirectory();
         const string valid = """
             name: fuzz
             model:
@@ -242,16 +223,7 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
             string.Concat(Enumerable.Range(0, 300).Select(d => new string(' ', d) + "k:\n")),
             string.Empty, "~", "- a\n- b\n", "%YAML 9.9\n---\na: 1\n", "\0\0\0",
         ];
-        for (int i = 0; i < 150; i++)
-        {
-            string recipe = i < semantic.Length ? semantic[i] : mutator.Edit(valid, 1 + mutator.Next(3));
-            string path = folder.Write($"recipe{i}.yaml", recipe);
-            tally.Attempt($"#{i} {(i < semantic.Length ? "semantic" : "random edits")}", folder.Path, path, () => Recipe.Load(path));
-            File.Delete(path);
-        }
-
-        Report(tally);
-        tally.AssertClean(150);
+        RecipesAreRefused("yaml recipe", "yaml", valid, semantic);
     }
 
     [Fact]
@@ -422,12 +394,10 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                     6 => ("absurd header length", InputMutator.Overwrite(valid, 6, [2, 0, 0xff, 0xff, 0xff, 0x7f])),
                     _ => ("random bytes", mutator.Noise(valid.Length)),
                 };
-            string path = folder.Write($"codes{i}.npy", bad);
-            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            tally.AttemptFile($"#{i} {corruption}", folder, $"codes{i}.npy", bad, path =>
             {
                 using Tensor read = NpyFile.Read(path);
             });
-            File.Delete(path);
         }
 
         Report(tally);
@@ -464,12 +434,10 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
                 8 => ("version changed", InputMutator.Overwrite(valid, 8, BitConverter.GetBytes(mutator.Pick([0, 2, -1])))),
                 _ => ("random bytes", mutator.Noise(valid.Length)),
             };
-            string path = folder.Write($"codes{i}.aeidx", bad);
-            tally.Attempt($"#{i} {corruption}", folder.Path, path, () =>
+            tally.AttemptFile($"#{i} {corruption}", folder, $"codes{i}.aeidx", bad, path =>
             {
                 using CodeIndex read = CodeIndex.Load(path);
             });
-            File.Delete(path);
         }
 
         Report(tally);
@@ -516,6 +484,22 @@ public sealed class InputFuzzTests(ITestOutputHelper output)
 
         Report(tally);
         tally.AssertClean(120);
+    }
+
+    /// <summary>The <paramref name="semantic"/> recipes first, then random edits of <paramref name="valid"/>: 150 in all.</summary>
+    private void RecipesAreRefused(string kind, string extension, string valid, string[] semantic)
+    {
+        var tally = new FuzzTally(kind);
+        var mutator = new InputMutator(Seed);
+        using var folder = new TempDirectory();
+        for (int i = 0; i < 150; i++)
+        {
+            string recipe = i < semantic.Length ? semantic[i] : mutator.Edit(valid, 1 + mutator.Next(3));
+            tally.AttemptFile($"#{i} {(i < semantic.Length ? "semantic" : "random edits")}", folder, $"recipe{i}.{extension}", recipe, path => Recipe.Load(path));
+        }
+
+        Report(tally);
+        tally.AssertClean(150);
     }
 
     private void Report(FuzzTally tally)

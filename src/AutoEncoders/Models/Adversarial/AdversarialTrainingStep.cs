@@ -41,7 +41,7 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
     public override IReadOnlyList<optim.Optimizer> CreateOptimizers(OptimizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        OptimizerOptions adversarial = options.Kind is OptimizerKind.Adam or OptimizerKind.AdamW ? options with { Beta1 = 0.5 } : options;
+        OptimizerOptions adversarial = AdversarialGame.AdversarialPhaseOptions(options);
         return
         [
             options.Create(_model.AutoencoderParameters.ToArray()),
@@ -74,8 +74,7 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
         context.Update(discriminatorLoss, _model.DiscriminatorParameters, optimizers[1]);
 
         // (3) Generator phase: the encoder tries to make D call its codes prior draws.
-        Tensor fooled = _model.Discriminate(_model.Encode(target), labels);
-        Tensor generatorLoss = nn.functional.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled));
+        Tensor generatorLoss = AdversarialGame.GeneratorLoss(_model.Discriminate(_model.Encode(target), labels));
         ReadScalars([discriminatorLoss, generatorLoss, accuracy]).CopyTo(host, terms);
         GuardFinite(host, context);
         context.Update(generatorLoss, _model.EncoderParameters, optimizers[2]);
@@ -91,23 +90,19 @@ public sealed class AdversarialTrainingStep : ReconstructionStep
         Tensor? labels = batch.Labels?.to(context.Device);
         Tensor code = _model.Encode(target);
         (Tensor discriminatorLoss, Tensor accuracy) = DiscriminatorLoss(code, labels, generator);
-        Tensor fooled = _model.Discriminate(code, labels);
-        Tensor generatorLoss = nn.functional.binary_cross_entropy_with_logits(fooled, torch.ones_like(fooled));
+        Tensor generatorLoss = AdversarialGame.GeneratorLoss(_model.Discriminate(code, labels));
         return [.. reconstruction, .. ReadScalars([discriminatorLoss, generatorLoss, accuracy])];
     }
 
     private (Tensor Loss, Tensor Accuracy) DiscriminatorLoss(Tensor dataCodes, Tensor? labels, Generator generator)
     {
-        // Explicit Scalars, alive until the method returns: an implicit one (0.5 * t, t.gt(0)) is unreachable once
-        // TorchSharp has read its handle, so a collection during the native call can free it mid-use
-        // (libtorch: "Unknown scalar type"; docs/reliability.md).
+        // Explicit Scalars, alive until the method returns (see AdversarialGame.DiscriminatorLoss).
         using Scalar half = 0.5.ToScalar();
         using Scalar zero = 0.ToScalar();
         Tensor prior = labels is not null ? _model.SamplePrior(labels, generator) : _model.SamplePrior(dataCodes.shape[0], generator);
         Tensor real = _model.Discriminate(prior, labels);
         Tensor fake = _model.Discriminate(dataCodes, labels);
-        Tensor loss = (nn.functional.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-            + nn.functional.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))).mul(half);
+        Tensor loss = AdversarialGame.DiscriminatorLoss(real, fake);
         Tensor accuracy = (real.gt(zero).to(ScalarType.Float32).mean() + fake.le(zero).to(ScalarType.Float32).mean()).mul(half);
         return (loss, accuracy);
     }

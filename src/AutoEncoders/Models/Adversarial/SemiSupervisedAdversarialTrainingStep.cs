@@ -49,7 +49,7 @@ public sealed class SemiSupervisedAdversarialTrainingStep : ReconstructionStep
     public override IReadOnlyList<optim.Optimizer> CreateOptimizers(OptimizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        OptimizerOptions adversarial = options.Kind is OptimizerKind.Adam or OptimizerKind.AdamW ? options with { Beta1 = 0.5 } : options;
+        OptimizerOptions adversarial = AdversarialGame.AdversarialPhaseOptions(options);
         return
         [
             options.Create(_model.AutoencoderParameters.ToArray()),
@@ -152,20 +152,14 @@ public sealed class SemiSupervisedAdversarialTrainingStep : ReconstructionStep
         (Tensor logits, Tensor style) = _model.Heads(target);
         Tensor classes = nn.functional.softmax(logits, 1).detach();
         long count = target.shape[0];
-        return Game(_model.DiscriminateClass(_model.SampleClasses(count, generator)), _model.DiscriminateClass(classes))
-            + Game(_model.DiscriminateStyle(_model.SampleStyles(count, generator)), _model.DiscriminateStyle(style.detach()));
+        return AdversarialGame.DiscriminatorLoss(_model.DiscriminateClass(_model.SampleClasses(count, generator)), _model.DiscriminateClass(classes))
+            + AdversarialGame.DiscriminatorLoss(_model.DiscriminateStyle(_model.SampleStyles(count, generator)), _model.DiscriminateStyle(style.detach()));
     }
 
     private Tensor GeneratorLoss(Tensor target)
     {
         (Tensor logits, Tensor style) = _model.Heads(target);
-        Tensor fooledClass = _model.DiscriminateClass(nn.functional.softmax(logits, 1));
-        Tensor fooledStyle = _model.DiscriminateStyle(style);
-        return nn.functional.binary_cross_entropy_with_logits(fooledClass, torch.ones_like(fooledClass))
-            + nn.functional.binary_cross_entropy_with_logits(fooledStyle, torch.ones_like(fooledStyle));
+        return AdversarialGame.GeneratorLoss(_model.DiscriminateClass(nn.functional.softmax(logits, 1)))
+            + AdversarialGame.GeneratorLoss(_model.DiscriminateStyle(style));
     }
-
-    private static Tensor Game(Tensor real, Tensor fake) =>
-        0.5 * (nn.functional.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-            + nn.functional.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)));
 }

@@ -86,23 +86,7 @@ public sealed record ConvolutionalAutoencoderConfig : ModelConfig
             throw new ArgumentException("model (convolutional): decoder needs at least one layer that returns to the input shape.");
         }
 
-        List<string> names = ConvShapeInference.LayerNames(this);
-        List<ConvLayerSpec> layers = [.. Encoder, .. Decoder];
-        for (int i = 0; i < layers.Count; i++)
-        {
-            if (layers[i] is null)
-            {
-                throw new ArgumentException($"model (convolutional): layer {names[i]} is null; give each layer a \"type\".");
-            }
-
-            layers[i].Validate($"model (convolutional): layer {names[i]} ({layers[i].TypeName})");
-        }
-
-        string? duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
-        if (duplicate is not null)
-        {
-            throw new ArgumentException($"model (convolutional): two layers are named \"{duplicate}\"; layer names must be unique.");
-        }
+        ConvSpecChecks.Layers("model (convolutional)", Encoder, Decoder);
 
         ConvShapeInference inference = ConvShapeInference.Run(this);
         if (throwOnProblem && inference.Problem is not null)

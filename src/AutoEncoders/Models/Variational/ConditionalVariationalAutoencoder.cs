@@ -241,16 +241,7 @@ public sealed class ConditionalVariationalAutoencoder : VariationalModel
     {
         ArgumentNullException.ThrowIfNull(input);
         (Tensor mean, Tensor logVariance) = RunEncoder(input.reshape(input.shape[0], -1));
-        Tensor z = Reparameterize(mean, logVariance, SamplingGenerator);
-        Tensor preActivation = DecodePreActivation(z);
-        return new AutoencoderOutput
-        {
-            Reconstruction = ActivationFunction.Apply(_config.OutputActivation, preActivation).reshape(input.shape),
-            Logits = _config.OutputActivation == Activation.Sigmoid ? preActivation.reshape(input.shape) : null,
-            Code = z,
-            Mean = mean,
-            LogVariance = logVariance,
-        };
+        return SampleAndDecode(input, mean, logVariance);
     }
 
     /// <summary>The output layer before its activation for codes [N, d] and the current condition, flat [N, D].</summary>

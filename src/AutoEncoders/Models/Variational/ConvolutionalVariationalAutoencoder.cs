@@ -78,19 +78,7 @@ public sealed class ConvolutionalVariationalAutoencoder : VariationalModel, ILay
         ArgumentNullException.ThrowIfNull(input);
         var hidden = new List<HiddenActivation>(_layers.EncoderCount + 1);
         (Tensor mean, Tensor logVariance, Tensor h) = RunEncoder(ToImages(input), hidden);
-        Tensor z = Reparameterize(mean, logVariance, SamplingGenerator);
-        hidden.Add(new HiddenActivation("code", h, null, z, Activation.Linear, null));
-        Tensor preActivation = DecodePreActivation(z);
-        Tensor output = ActivationFunction.Apply(OutputActivation, preActivation);
-        return new AutoencoderOutput
-        {
-            Reconstruction = output.reshape(input.shape),
-            Logits = OutputActivation == Activation.Sigmoid ? preActivation.reshape(input.shape) : null,
-            Code = z,
-            Hidden = hidden,
-            Mean = mean,
-            LogVariance = logVariance,
-        };
+        return SampleAndDecode(input, mean, logVariance, hidden, h);
     }
 
     /// <summary>The last decoder layer's output before the output activation (the Bernoulli logits), images [B, C, H, W].</summary>

@@ -129,23 +129,7 @@ public sealed record ConvolutionalVariationalAutoencoderConfig : ModelConfig
         }
 
         ConvSpecChecks.KnownActivation($"{Where}: decoderInputActivation", DecoderInputActivation);
-        List<string> names = ConvShapeInference.LayerNames(Encoder, Decoder);
-        List<ConvLayerSpec> layers = [.. Encoder, .. Decoder];
-        for (int i = 0; i < layers.Count; i++)
-        {
-            if (layers[i] is null)
-            {
-                throw new ArgumentException($"{Where}: layer {names[i]} is null; give each layer a \"type\".");
-            }
-
-            layers[i].Validate($"{Where}: layer {names[i]} ({layers[i].TypeName})");
-        }
-
-        string? duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
-        if (duplicate is not null)
-        {
-            throw new ArgumentException($"{Where}: two layers are named \"{duplicate}\"; layer names must be unique.");
-        }
+        ConvSpecChecks.Layers(Where, Encoder, Decoder);
 
         ConvShapeInference inference = ConvShapeInference.Run([Channels, Height, Width], Encoder, [.. DecoderInput.Select(s => (long)s)], Decoder);
         if (throwOnProblem && inference.Problem is not null)

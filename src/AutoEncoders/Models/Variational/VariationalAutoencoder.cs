@@ -81,19 +81,7 @@ public sealed class VariationalAutoencoder : VariationalModel, ILayerSummarySour
         Tensor x = input.reshape(input.shape[0], -1);
         var hidden = new List<HiddenActivation>(_encoder.Count + 1);
         (Tensor mean, Tensor logVariance, Tensor h) = RunEncoder(x, hidden);
-        Tensor z = Reparameterize(mean, logVariance, SamplingGenerator);
-        hidden.Add(new HiddenActivation("code", h, null, z, Activation.Linear, null));
-        Tensor preActivation = DecodePreActivation(z);
-        Tensor output = ActivationFunction.Apply(_config.OutputActivation, preActivation);
-        return new AutoencoderOutput
-        {
-            Reconstruction = output.reshape(input.shape),
-            Logits = _config.OutputActivation == Activation.Sigmoid ? preActivation.reshape(input.shape) : null,
-            Code = z,
-            Hidden = hidden,
-            Mean = mean,
-            LogVariance = logVariance,
-        };
+        return SampleAndDecode(input, mean, logVariance, hidden, h);
     }
 
     /// <summary>The output layer before its activation (the Bernoulli logits), flat [B, D].</summary>

@@ -228,6 +228,27 @@ public abstract class VariationalModel : Autoencoder, IGenerativeAutoencoder
         return LogLikelihood(output.Logits ?? output.Reconstruction, target);
     }
 
+    /// <summary>
+    /// The forward pass from the posterior on, as every variational model runs it: z ~ q(z|x) by reparameterisation,
+    /// decoded and shaped like <paramref name="input"/>; <paramref name="hidden"/>, when given, gains z as the "code"
+    /// layer fed by <paramref name="codeInput"/>.
+    /// </summary>
+    private protected AutoencoderOutput SampleAndDecode(Tensor input, Tensor mean, Tensor logVariance, List<HiddenActivation>? hidden = null, Tensor? codeInput = null)
+    {
+        Tensor z = Reparameterize(mean, logVariance, SamplingGenerator);
+        hidden?.Add(new HiddenActivation("code", codeInput!, null, z, Activation.Linear, null));
+        Tensor preActivation = DecodePreActivation(z);
+        return new AutoencoderOutput
+        {
+            Reconstruction = ActivationFunction.Apply(_outputActivation, preActivation).reshape(input.shape),
+            Logits = _outputActivation == Activation.Sigmoid ? preActivation.reshape(input.shape) : null,
+            Code = z,
+            Hidden = hidden ?? [],
+            Mean = mean,
+            LogVariance = logVariance,
+        };
+    }
+
     /// <summary>log sigma^2 from the spread head's output: itself, or 2 log(softplus(s) + floor).</summary>
     protected Tensor SpreadToLogVariance(Tensor spread)
     {

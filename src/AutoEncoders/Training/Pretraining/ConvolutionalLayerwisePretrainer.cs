@@ -107,15 +107,7 @@ public static class ConvolutionalLayerwisePretrainer
     public static void FreezeAllBut(ConvolutionalAutoencoder deep, ConvolutionalStackSpec stack, int stage)
     {
         ArgumentNullException.ThrowIfNull(deep);
-        foreach (Parameter p in deep.parameters())
-        {
-            p.requires_grad = false;
-        }
-
-        foreach (Parameter p in StageParameters(deep, stack, stage))
-        {
-            p.requires_grad = true;
-        }
+        LayerwisePretrainer.FreezeAllExcept(deep, StageParameters(deep, stack, stage));
     }
 
     /// <summary>

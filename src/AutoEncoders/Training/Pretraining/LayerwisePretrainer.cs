@@ -100,12 +100,18 @@ public static class LayerwisePretrainer
     public static void FreezeAllBut(DenseAutoencoder stack, int layer)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        foreach (Parameter p in stack.parameters())
+        FreezeAllExcept(stack, StageParameters(stack, layer));
+    }
+
+    /// <summary>Sets requires_grad false on every parameter of <paramref name="module"/>, then true on <paramref name="trainable"/>.</summary>
+    internal static void FreezeAllExcept(nn.Module module, IEnumerable<Parameter> trainable)
+    {
+        foreach (Parameter p in module.parameters())
         {
             p.requires_grad = false;
         }
 
-        foreach (Parameter p in StageParameters(stack, layer))
+        foreach (Parameter p in trainable)
         {
             p.requires_grad = true;
         }

@@ -18,7 +18,7 @@ public sealed class PyTorchPeerTests(MnistFixture mnist) : IClassFixture<MnistFi
 {
     private const double Tolerance = 1e-5;
 
-    private static string Script => Path.Combine(Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "tests", "AutoEncoders.Tests", "Interop", "PyTorch", "dense_peer.py");
+    private static string Script => Path.Combine(RepositoryFolder.Root, "tests", "AutoEncoders.Tests", "Interop", "PyTorch", "dense_peer.py");
 
     private static JsonElement Python(params string[] arguments)
     {

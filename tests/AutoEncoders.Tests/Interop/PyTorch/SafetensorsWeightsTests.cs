@@ -136,7 +136,7 @@ public sealed class SafetensorsWeightsTests
         Assert.False(Directory.Exists(model.File("out")));
     }
 
-    private static string RecipePath(string name) => Path.Combine(Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", name);
+    private static string RecipePath(string name) => Path.Combine(RepositoryFolder.Root, "recipes", name);
 
     [Theory]
     [InlineData("truncated", "tensor 'decoder.1.bias': expected data_offsets within the")]

@@ -79,7 +79,7 @@ public sealed class OnnxAutoencoderPackageTests(MnistFixture mnist) : IClassFixt
         {
             "vae" => new VariationalAutoencoderConfig { Layers = [784, 64, 8] }.Build(),
             "conv-unpool" => ConvolutionalRecipes.UnpoolingModel().Build(),
-            "conv-vae" => Recipe.Load(Path.Combine(Persistence.TrainedAutoencoderTests.FindRepositoryRoot(), "recipes", "conv-vae-mnist.json")).Model.Build(),
+            "conv-vae" => Recipe.Load(Path.Combine(RepositoryFolder.Root, "recipes", "conv-vae-mnist.json")).Model.Build(),
             _ => new SequenceAutoencoderConfig { SequenceLength = 12, Features = 2, Cell = RecurrentCell.Gru, HiddenSize = 8, Layers = 2, Bidirectional = true, CodeSize = 4 }.Build(),
         };
         model.eval();

@@ -32,6 +32,7 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
         Parameterization = parameterization,
     };
 
+    /// <summary>The negative ELBO (reconstruction NLL plus KL), shared with the dense VAE and CLI tests.</summary>
     internal static Objective NegativeElbo() => new()
     {
         Reconstruction = new NegativeLogLikelihood(),
@@ -41,7 +42,7 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
     [Fact]
     public void The_recipe_builds_and_shapes_run_through_encoder_heads_and_decoder()
     {
-        Recipe recipe = Recipe.Load(Path.Combine(RepositoryRoot(), "recipes", "conv-vae-mnist.json"));
+        Recipe recipe = Recipe.Load(Path.Combine(RepositoryFolder.Root, "recipes", "conv-vae-mnist.json"));
         var config = Assert.IsType<ConvolutionalVariationalAutoencoderConfig>(recipe.Model);
         Assert.Contains("\"kind\": \"conv_vae\"", recipe.ToJson(), StringComparison.Ordinal);
         Assert.Equal(64L * 7 * 7, config.FlattenedSize);
@@ -84,40 +85,11 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
     [Fact]
     public void Both_parameterisations_give_the_same_loss_for_the_same_sigma()
     {
-        double[] sigma = [0.3, 1.0, 2.5, 0.7];
         TorchRuntime.SetSeed(42);
         using var logVarianceModel = (ConvolutionalVariationalAutoencoder)Tiny().Build();
         using var sigmaModel = (ConvolutionalVariationalAutoencoder)Tiny(SpreadParameterization.Sigma).Build();
-        sigmaModel.load_state_dict(logVarianceModel.state_dict());
-        using (torch.no_grad())
-        {
-            // log sigma^2 = b, or sigma = softplus(b) + floor, i.e. b = log(exp(sigma - floor) - 1).
-            logVarianceModel.SpreadHead.weight!.zero_();
-            sigmaModel.SpreadHead.weight!.zero_();
-            logVarianceModel.SpreadHead.bias!.copy_(torch.tensor(sigma.Select(s => 2 * Math.Log(s)).ToArray(), ScalarType.Float32));
-            sigmaModel.SpreadHead.bias!.copy_(torch.tensor(sigma.Select(s => Math.Log(Math.Exp(s - VariationalModel.SigmaFloor) - 1)).ToArray(), ScalarType.Float32));
-        }
-
-        Tensor x = mnist.First(20).Features;
-        double Loss(ConvolutionalVariationalAutoencoder model)
-        {
-            using var generator = new Generator(99);
-            model.SamplingGenerator = generator;
-            AutoencoderOutput output = model.forward(x);
-            double value = NegativeElbo().Compute(new LossContext { Model = model, Target = x, Input = x, Output = output }).Total.item<float>();
-            model.SamplingGenerator = null;
-            return value;
-        }
-
-        double a = Loss(logVarianceModel), b = Loss(sigmaModel);
-        Assert.True(a > 100, $"a real loss in nats is expected; got {a}");
-        Assert.Equal(a, b, 1e-4 * a);
-        using (torch.no_grad())
-        {
-            sigmaModel.SpreadHead.bias!.add_(1.0);
-        }
-
-        Assert.True(Math.Abs(Loss(sigmaModel) - a) > 1, "a different sigma should change the loss");
+        SpreadParameterizationCheck.SameLossForTheSameSigma(
+            logVarianceModel, logVarianceModel.SpreadHead, sigmaModel, sigmaModel.SpreadHead, [0.3, 1.0, 2.5, 0.7], mnist.First(20).Features, NegativeElbo());
     }
 
     [Fact]
@@ -214,18 +186,5 @@ public sealed class ConvolutionalVariationalAutoencoderTests(MnistFixture mnist)
         }
 
         Assert.True(Sampled(copy).equal(Sampled(original)).all().item<bool>(), "with the same eps the forward passes should be identical");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "recipes")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("recipes/ not found above the test assembly.");
     }
 }

@@ -13,12 +13,6 @@ namespace AutoEncoders.Tests.Models.Variational;
 
 public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixture<MnistFixture>
 {
-    private static Objective NegativeElbo(int warmup = 0) => new()
-    {
-        Reconstruction = new NegativeLogLikelihood(),
-        Penalties = [new KlDivergence { WarmupEpochs = warmup }],
-    };
-
     private static TrainerOptions Quick(int epochs) => new()
     {
         Epochs = epochs,
@@ -56,43 +50,11 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
     [Fact]
     public void Both_parameterisations_give_the_same_loss_for_the_same_sigma()
     {
-        double[] sigma = [0.3, 1.0, 2.5];
         TorchRuntime.SetSeed(12);
         using var logVarianceModel = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 32, 3] }.Build();
         using var sigmaModel = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 32, 3], Parameterization = SpreadParameterization.Sigma }.Build();
-        sigmaModel.load_state_dict(logVarianceModel.state_dict());
-        using (torch.no_grad())
-        {
-            // Zero spread weights and a bias that gives each unit the same sigma under either head:
-            // log sigma^2 = b, or sigma = softplus(b) + floor, i.e. b = log(exp(sigma - floor) - 1).
-            logVarianceModel.SpreadHead.weight!.zero_();
-            sigmaModel.SpreadHead.weight!.zero_();
-            logVarianceModel.SpreadHead.bias!.copy_(torch.tensor(sigma.Select(s => 2 * Math.Log(s)).ToArray(), ScalarType.Float32));
-            sigmaModel.SpreadHead.bias!.copy_(torch.tensor(sigma.Select(s => Math.Log(Math.Exp(s - VariationalAutoencoder.SigmaFloor) - 1)).ToArray(), ScalarType.Float32));
-        }
-
-        Tensor x = mnist.First(20).Features;
-        double Loss(VariationalAutoencoder model)
-        {
-            using var generator = new Generator(99);
-            model.SamplingGenerator = generator;
-            AutoencoderOutput output = model.forward(x);
-            double value = NegativeElbo().Compute(new LossContext { Model = model, Target = x, Input = x, Output = output }).Total.item<float>();
-            model.SamplingGenerator = null;
-            return value;
-        }
-
-        double a = Loss(logVarianceModel), b = Loss(sigmaModel);
-        Assert.True(a > 100, $"a real loss in nats is expected; got {a}");
-        Assert.Equal(a, b, 1e-4 * a);
-
-        // And the spread really matters: another sigma changes the loss.
-        using (torch.no_grad())
-        {
-            sigmaModel.SpreadHead.bias!.add_(1.0);
-        }
-
-        Assert.True(Math.Abs(Loss(sigmaModel) - a) > 1, "a different sigma should change the loss");
+        SpreadParameterizationCheck.SameLossForTheSameSigma(
+            logVarianceModel, logVarianceModel.SpreadHead, sigmaModel, sigmaModel.SpreadHead, [0.3, 1.0, 2.5], mnist.First(20).Features, ConvolutionalVariationalAutoencoderTests.NegativeElbo());
     }
 
     [Fact]
@@ -185,7 +147,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
     {
         TorchRuntime.SetSeed(16);
         using var model = (VariationalAutoencoder)new VariationalAutoencoderConfig { Layers = [784, 128, 8] }.Build();
-        using var trainer = new Trainer(model, NegativeElbo(), Quick(6));
+        using var trainer = new Trainer(model, ConvolutionalVariationalAutoencoderTests.NegativeElbo(), Quick(6));
         TensorDataset train = mnist.Test.Slice(0, 500), test = mnist.Test.Slice(9000, 200);
         double before = trainer.Evaluate(test)["loss"];
         TrainingHistory history = trainer.Fit(train);
@@ -216,7 +178,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
     [Fact]
     public void Recipe_json_round_trips_and_a_saved_model_loads_back_identically()
     {
-        Recipe recipe = Recipe.Load(Path.Combine(RepositoryRoot(), "recipes", "vae-784-400-20.json"));
+        Recipe recipe = Recipe.Load(Path.Combine(RepositoryFolder.Root, "recipes", "vae-784-400-20.json"));
         var config = Assert.IsType<VariationalAutoencoderConfig>(recipe.Model);
         Assert.Equal([784, 400, 20], config.Layers);
         Assert.IsType<NegativeLogLikelihood>(recipe.Objective.Reconstruction);
@@ -227,7 +189,7 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
         var small = new VariationalAutoencoderConfig { Layers = [784, 16, 3], Parameterization = SpreadParameterization.Sigma };
         using Autoencoder model = small.Build();
         using var dir = new TempDirectory();
-        new TrainedAutoencoder(model, new ModelManifest { Model = small, Objective = NegativeElbo() }).Save(dir.Path);
+        new TrainedAutoencoder(model, new ModelManifest { Model = small, Objective = ConvolutionalVariationalAutoencoderTests.NegativeElbo() }).Save(dir.Path);
         using TrainedAutoencoder loaded = TrainedAutoencoder.Load(dir.Path);
         var loadedConfig = Assert.IsType<VariationalAutoencoderConfig>(loaded.Manifest.Model);
         Assert.Equal(SpreadParameterization.Sigma, loadedConfig.Parameterization);
@@ -242,18 +204,5 @@ public sealed class VariationalAutoencoderTests(MnistFixture mnist) : IClassFixt
         Assert.Equal([3L], summary.Rows.Single(r => r.Name == "spread").OutputShape);
         Assert.Equal(model.ParameterCount, summary.Rows.Sum(r => r.Parameters));
         Assert.Contains("softplus", summary.Format(), StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "recipes")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("recipes/ not found above the test assembly.");
     }
 }

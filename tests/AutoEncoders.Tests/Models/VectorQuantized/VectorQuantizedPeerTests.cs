@@ -28,7 +28,7 @@ public sealed class VectorQuantizedPeerTests(MnistFixture mnist) : IClassFixture
     [InlineData(CodebookUpdate.Loss)]
     public void Training_matches_the_pytorch_peer_step_for_step(CodebookUpdate update)
     {
-        string root = Persistence.TrainedAutoencoderTests.FindRepositoryRoot();
+        string root = RepositoryFolder.Root;
         string images = TestData.MnistTestImages;
         string variant = update == CodebookUpdate.Ema ? "ema" : "loss";
         (int code, string output, string error) = ChildProcess.Run(
