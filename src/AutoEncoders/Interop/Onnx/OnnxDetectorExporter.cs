@@ -182,9 +182,11 @@ public static class OnnxDetectorExporter
     // and the k-NN mean distance after the rank-Gauss transform, each on its robust scale.
     private static string NeighbourMaximum(OnnxGraphBuilder graph, string x, AutoencoderAnomalyScorer scorer)
     {
-        Tensor rows = scorer.ReferenceRows!;
-        string mean = NeighbourDistance(graph, x, rows, scorer.Neighbours, "rows");
-        string nearest = NeighbourDistance(graph, x, rows, 1, "rows");
+        // One search gives both input-space parts, as in the scorer: the mean of the k exact distances and their
+        // smallest (the scorer re-sorts the k by exact distance and takes the first).
+        string exact = NeighbourDistances(graph, x, scorer.ReferenceRows!, scorer.Neighbours, "rows");
+        string mean = graph.Node("ReduceMean", [exact], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0));
+        string nearest = graph.Node("ReduceMin", [exact], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0));
         string gauss = NeighbourDistance(graph, RankGaussOnnxGraph.Transform(graph, x, scorer.RankGaussColumns!), scorer.RankGaussReference!, scorer.Neighbours, "rank_gauss_rows");
         return graph.Node("Max", [
             Standardise(graph, mean, scorer.InputStandardization.Mean, scorer.InputStandardization.Deviation, "input_neighbours"),
@@ -200,7 +202,11 @@ public static class OnnxDetectorExporter
 
     // Mean Euclidean distance to the k nearest reference codes (or rows): candidates from |c|^2 - 2 c.r + |r|^2 (one matrix
     // product), then the exact distances of the k chosen, as ExactSearch computes them.
-    private static string NeighbourDistance(OnnxGraphBuilder graph, string code, Tensor references, int k, string key)
+    private static string NeighbourDistance(OnnxGraphBuilder graph, string code, Tensor references, int k, string key) =>
+        graph.Node("ReduceMean", [NeighbourDistances(graph, code, references, k, key)], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0));
+
+    // The exact Euclidean distances [batch, k] to the k nearest reference codes (or rows).
+    private static string NeighbourDistances(OnnxGraphBuilder graph, string code, Tensor references, int k, string key)
     {
         using var scope = torch.NewDisposeScope();
         Tensor reference = references.to_type(ScalarType.Float32).cpu();
@@ -214,8 +220,7 @@ public static class OnnxDetectorExporter
         string[] nearest = graph.Node("TopK", [squared, graph.Int64s("k", Math.Min(k, count))], 2, OnnxAttribute.Int("axis", 1), OnnxAttribute.Int("largest", 0));
         string chosen = graph.Node("Gather", [r, nearest[1]], OnnxAttribute.Int("axis", 0));
         string difference = graph.Node("Sub", [chosen, graph.Node("Unsqueeze", [code, graph.Int64s("axes", 1)])]);
-        string exact = graph.Node("Sqrt", [graph.Node("ReduceSumSquare", [difference], OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 0))]);
-        return graph.Node("ReduceMean", [exact], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0));
+        return graph.Node("Sqrt", [graph.Node("ReduceSumSquare", [difference], OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 0))]);
     }
 
     private static List<KeyValuePair<string, string>> Metadata(AutoencoderAnomalyScorer scorer, double threshold, string normalisation, ColumnNormalizer? normalizer)
